@@ -1,0 +1,1 @@
+"""Plain functions behind the stage entry points; importable and testable without DVC."""

@@ -1,0 +1,146 @@
+"""The ``data`` section: where recordings come from, how they are windowed and split."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from stages.lib.config import require
+from stages.lib.errors import DataError
+from stages.lib.recordings import Recording, board_layout, events_from_markers, cut_windows
+from stages.lib.recordings import read_brainflow_file, write_brainflow_file
+from stages.lib.simulate import SimulationConfig, simulate_recordings
+from stages.lib.windows import SPLITS, WindowSet
+
+log = logging.getLogger("data")
+
+
+@dataclass(frozen=True)
+class WindowConfig:
+    length: int = 150
+    hop: int = 50
+    offset_seconds: float = 0.0
+    epoch_seconds: float = 2.0
+
+    def check(self, key: str) -> None:
+        require(self.length >= 16, f"{key}.length", "must be at least 16 samples")
+        require(self.hop >= 1, f"{key}.hop", "must be at least 1")
+        require(self.epoch_seconds > 0, f"{key}.epoch_seconds", "must be positive")
+
+
+@dataclass(frozen=True)
+class SplitConfig:
+    by: Literal["subject", "session"] = "subject"
+    val: list[int] = field(default_factory=list)
+    test: list[int] = field(default_factory=list)
+
+    def check(self, key: str) -> None:
+        require(bool(self.test), f"{key}.test", f"must name at least one {self.by} to hold out")
+        require(not set(self.val) & set(self.test), key, "val and test must not share a " + self.by)
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    source: Literal["simulated"] = "simulated"
+    seed: int = 7
+    sampling_rate: int = 250
+    board_id: int = -1
+    channels: list[str] = field(default_factory=lambda: ["PO7", "Oz", "PO8", "Pz"])
+    events: dict[str, str] = field(default_factory=dict)
+    window: WindowConfig = field(default_factory=WindowConfig)
+    split: SplitConfig = field(default_factory=SplitConfig)
+    nonfinite: Literal["fail", "drop"] = "fail"
+    simulation: SimulationConfig = field(default_factory=SimulationConfig)
+
+    @property
+    def classes(self) -> list[str]:
+        """Class names in order of first appearance in ``events``."""
+        return list(dict.fromkeys(self.events.values()))
+
+    def check(self, key: str) -> None:
+        require(self.sampling_rate > 0, f"{key}.sampling_rate", "must be positive")
+        require(len(self.channels) >= 1 and len(set(self.channels)) == len(self.channels), f"{key}.channels",
+                "must list distinct channel names")
+        require(len(self.classes) >= 2, f"{key}.events", "must map event codes to at least 2 classes")
+        if self.source == "simulated":
+            require(len(self.simulation.stimulus_hz) == len(self.events), f"{key}.simulation.stimulus_hz",
+                    f"needs one frequency per event code ({len(self.events)})")
+            require(sorted(self.events) == [str(i + 1) for i in range(len(self.events))], f"{key}.events",
+                    "simulated markers are 1..K: key the events '1', '2', ...")
+
+
+def build_recordings(cfg: DataConfig, out_dir: Path) -> list[Recording]:
+    """Create (simulated) recordings as BrainFlow files in ``out_dir`` and read them back."""
+    layout = board_layout(cfg.board_id)
+    if cfg.sampling_rate != layout["sampling_rate"]:
+        raise DataError(f"data.sampling_rate is {cfg.sampling_rate} but board {cfg.board_id} records at "
+                        f"{layout['sampling_rate']} Hz; set one to match the other")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sims = simulate_recordings(cfg.simulation, layout["eeg_names"], cfg.sampling_rate, cfg.seed)
+    recordings = []
+    for sim in sims:
+        path = out_dir / f"sub-{sim.subject:02d}_ses-{sim.session:02d}.csv"
+        write_brainflow_file(path, dict(zip(layout["eeg_names"], sim.eeg)), sim.markers, cfg.board_id,
+                             cfg.sampling_rate)
+        signal, markers = read_brainflow_file(path, cfg.board_id, cfg.channels)
+        onsets, codes = events_from_markers(markers)
+        recordings.append(Recording(path.stem, sim.subject, sim.session, signal, onsets, codes))
+    return recordings
+
+
+def window_recordings(recordings: list[Recording], cfg: DataConfig) -> WindowSet:
+    """Cut labelled windows from every recording and assign each recording to one split."""
+    classes = cfg.classes
+    fs = cfg.sampling_rate
+    w = cfg.window
+    xs, ys, splits, rec_idx, dropped = [], [], [], [], 0
+    for i, rec in enumerate(recordings):
+        if rec.onsets.size == 0:
+            raise DataError(f"{rec.name}: no events found; check the marker channel or data.events")
+        unknown = sorted({str(c) for c in rec.codes} - set(cfg.events))
+        if unknown:
+            raise DataError(f"{rec.name}: event code {unknown[0]} is not in data.events; map it to a class")
+        x, event = cut_windows(rec, w.length, w.hop, int(round(w.offset_seconds * fs)),
+                               int(round(w.epoch_seconds * fs)))
+        y = np.array([classes.index(cfg.events[str(c)]) for c in rec.codes[event]], dtype=np.int64)
+        finite = np.isfinite(x).all(axis=(1, 2))
+        if not finite.all():
+            if cfg.nonfinite == "fail":
+                raise DataError(f"{rec.name}: {int((~finite).sum())} windows contain NaN/Inf samples; "
+                                "clean the recording or set data.nonfinite=drop")
+            dropped += int((~finite).sum())
+            x, y = x[finite], y[finite]
+        xs.append(x)
+        ys.append(y)
+        splits.append(np.full(len(y), _split_of(rec, cfg.split)))
+        rec_idx.append(np.full(len(y), i))
+    if dropped:
+        log.warning("dropped %d windows with NaN/Inf samples (data.nonfinite=drop)", dropped)
+    ws = WindowSet(np.concatenate(xs), np.concatenate(ys), np.concatenate(splits), np.concatenate(rec_idx),
+                   fs, list(cfg.channels), classes, [r.name for r in recordings])
+    _check_every_class_in_every_split(ws)
+    return ws
+
+
+def _split_of(rec: Recording, split: SplitConfig) -> str:
+    group = rec.subject if split.by == "subject" else rec.session
+    return "test" if group in split.test else "val" if group in split.val else "train"
+
+
+def _check_every_class_in_every_split(ws: WindowSet) -> None:
+    for split in SPLITS:
+        present = set(ws.y[ws.split == split].tolist())
+        for k, name in enumerate(ws.classes):
+            if k not in present:
+                raise DataError(f"class '{name}' has no windows in the {split} split; "
+                                "change data.split or add recordings with that class")
+
+
+def split_counts(ws: WindowSet) -> dict:
+    """Windows per split and class, for ``metrics/data.json``."""
+    return {split: {name: int(((ws.split == split) & (ws.y == k)).sum()) for k, name in enumerate(ws.classes)}
+            for split in SPLITS}
