@@ -19,7 +19,7 @@ def main() -> None:
     ws = load_windows(WINDOWS)
     cfg.check_rate(ws.sampling_rate)
     x = np.stack([filter_window(w, ws.sampling_rate, cfg)
-                  for w in tqdm(ws.x, desc="filter", unit="win", mininterval=1.0)])
+                  for w in tqdm(ws.x, desc="filter", unit="win", mininterval=1.0, disable=None)])
     save_windows(FILTERED, ws.replace_x(x))
     log.info("filtered %d windows of %d samples x %d channels", *x.shape)
 

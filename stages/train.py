@@ -36,6 +36,7 @@ def main() -> None:
     save_model_reproducibly(model, MODEL)
     last = {name: round(float(values[-1]), 6) for name, values in history.history.items()}
     write_json(METRICS, {"parameters": model.count_params(), "trainable_parameters": trainable,
+                         "seed": cfg.seed, "op_determinism": True,
                          "epochs": cfg.epochs, "final": last})
     log.info("val accuracy %.3f after %d epochs", last["val_accuracy"], cfg.epochs)
 

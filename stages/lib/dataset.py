@@ -40,6 +40,7 @@ class SplitConfig:
 
     def check(self, key: str) -> None:
         require(bool(self.test), f"{key}.test", f"must name at least one {self.by} to hold out")
+        require(bool(self.val), f"{key}.val", f"must name at least one {self.by} for validation")
         require(not set(self.val) & set(self.test), key, "val and test must not share a " + self.by)
 
 

@@ -4,7 +4,8 @@ Each recording mixes what real scalp EEG throws at a pipeline: a 1/f background,
 bursts, 50 and 60 Hz mains interference, DC offsets with slow drift, and eye blinks. Classes are
 SSVEP responses (Regan, 1989; Herrmann, 2001, Exp Brain Res 137:346) at distinct stimulation
 frequencies with harmonics, all above the 8 Hz highpass, at a signal-to-noise ratio set in params.
-Subjects differ in response amplitude, phase and noise level.
+Subjects differ in response amplitude, phase and noise level; the response starts a random
+latency after its marker, as a display's frame timing does.
 """
 
 from __future__ import annotations
@@ -18,14 +19,14 @@ from stages.lib.config import require
 
 @dataclass(frozen=True)
 class SimulationConfig:
-    subjects: int = 4
+    subjects: int = 8
     sessions: int = 2
     trials_per_class: int = 8
     trial_seconds: float = 2.0
-    rest_seconds: float = 1.0
-    stimulus_hz: list[float] = field(default_factory=lambda: [9.0, 11.0, 13.0, 15.0, 17.0, 19.0])
+    rest_seconds: float = 0.5
+    stimulus_hz: list[float] = field(default_factory=lambda: [10.0, 14.0, 18.0, 22.0, 26.0, 30.0])
     harmonics: int = 2
-    snr_db: float = -12.0
+    snr_db: float = -11.0
     background_uv: float = 10.0
     one_over_f_exponent: float = 1.0
     alpha_uv: float = 8.0
@@ -36,6 +37,7 @@ class SimulationConfig:
     blink_rate_hz: float = 0.25
     blink_uv: float = 150.0
     subject_variation: float = 0.3
+    onset_jitter_seconds: float = 0.1
 
     def check(self, key: str) -> None:
         for name in ("subjects", "sessions", "trials_per_class", "harmonics"):
@@ -45,7 +47,7 @@ class SimulationConfig:
         require(len(set(self.stimulus_hz)) == len(self.stimulus_hz), f"{key}.stimulus_hz", "must be distinct")
         require(all(f > 0 for f in self.stimulus_hz), f"{key}.stimulus_hz", "must be positive")
         for name in ("background_uv", "alpha_uv", "mains_50_uv", "mains_60_uv", "dc_offset_uv", "drift_uv",
-                     "blink_rate_hz", "blink_uv", "subject_variation"):
+                     "blink_rate_hz", "blink_uv", "subject_variation", "onset_jitter_seconds"):
             require(getattr(self, name) >= 0, f"{key}.{name}", "must not be negative")
 
 
@@ -112,7 +114,8 @@ def _one_recording(cfg: SimulationConfig, channels: list[str], fs: int, traits: 
     for i, cls in enumerate(order):
         start = lead + i * (trial + rest)
         markers[start] = cls + 1
-        eeg[:, start:start + trial] += occipital * _ssvep(cfg, traits, cls, t[start:start + trial] - t[start],
+        latency = rng.uniform(0, cfg.onset_jitter_seconds)
+        eeg[:, start:start + trial] += occipital * _ssvep(cfg, traits, cls, t[start:start + trial] - t[start] - latency,
                                                           len(channels)) * ssvep_rms
     for hz, amp in ((50.0, cfg.mains_50_uv), (60.0, cfg.mains_60_uv)):
         phase = rng.uniform(0, 2 * np.pi, size=(len(channels), 1))

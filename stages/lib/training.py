@@ -24,7 +24,7 @@ FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 @dataclass(frozen=True)
 class TrainConfig:
     seed: int = 42
-    epochs: int = 30
+    epochs: int = 20
     batch_size: int = 32
     learning_rate: float = 1e-3
 

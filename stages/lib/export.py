@@ -1,0 +1,77 @@
+"""Keras -> ONNX export with tf2onnx, with a fixed batch-1 input as BrainFlow's ONNX classifier needs."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import keras
+import numpy as np
+import onnx
+import tensorflow as tf
+import tf2onnx
+
+from stages.lib.config import require
+from stages.lib.errors import ModelError
+
+TF2ONNX_MAX_OPSET = 18  # tf2onnx 1.17 refuses opset 19+ ("not supported yet")
+DTYPES = {"float32": tf.float32, "float64": tf.float64}
+
+
+@dataclass(frozen=True)
+class ConvertConfig:
+    opset: int = 11
+    dtype: Literal["float32", "float64"] = "float32"
+    input_name: str = "eeg"
+    output_name: str = "probabilities"
+
+    def check(self, key: str) -> None:
+        require(7 <= self.opset <= TF2ONNX_MAX_OPSET, f"{key}.opset",
+                f"tf2onnx {tf2onnx.__version__} exports opsets 7..{TF2ONNX_MAX_OPSET}, got {self.opset}")
+        for name in ("input_name", "output_name"):
+            require(getattr(self, name).isidentifier(), f"{key}.{name}", "must be a plain identifier")
+
+
+def export_onnx(model: keras.Model, cfg: ConvertConfig, path: Path) -> onnx.ModelProto:
+    """Export ``model`` to ``path`` with input ``(1, samples, channels)`` of ``cfg.dtype``.
+
+    A float64 model casts its input to float32 as its first op, so the same trained weights serve
+    both; BrainFlow feeds double natively.
+    """
+    _, samples, channels = model.input_shape
+    spec = (tf.TensorSpec((1, samples, channels), DTYPES[cfg.dtype], name=cfg.input_name),)
+
+    @tf.function(input_signature=spec)
+    def serve(x):
+        return {cfg.output_name: model(tf.cast(x, tf.float32), training=False)}
+
+    try:
+        proto, _ = tf2onnx.convert.from_function(serve, input_signature=spec, opset=cfg.opset,
+                                                 output_path=str(path))
+        onnx.checker.check_model(proto, full_check=True)
+    except Exception as err:  # tf2onnx/onnx raise many types; the user needs the one line
+        raise ModelError(f"tf2onnx could not export the model at opset {cfg.opset}: "
+                         f"{str(err).splitlines()[0]}; try another convert.opset") from None
+    return proto
+
+
+def describe(proto: onnx.ModelProto, path: Path) -> dict:
+    """Input/output names, shapes and types, opset and IR version of an ONNX model, and its SHA-256."""
+    def tensor(v: onnx.ValueInfoProto) -> dict:
+        t = v.type.tensor_type
+        return {"name": v.name, "shape": [d.dim_value if d.HasField("dim_value") else None for d in t.shape.dim],
+                "dtype": onnx.helper.tensor_dtype_to_np_dtype(t.elem_type).name}
+    opset = next(o.version for o in proto.opset_import if o.domain in ("", "ai.onnx"))
+    return {"inputs": [tensor(v) for v in proto.graph.input], "outputs": [tensor(v) for v in proto.graph.output],
+            "opset": opset, "ir_version": proto.ir_version, "producer": f"{proto.producer_name} {proto.producer_version}",
+            "sha256": sha256_file(path)}
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def sha256_array(a: np.ndarray) -> str:
+    return hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest()

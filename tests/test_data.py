@@ -1,0 +1,126 @@
+"""Simulated recordings in BrainFlow's file format, windowing and leak-free splits."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from stages.lib.config import parse
+from stages.lib.dataset import DataConfig, build_recordings, window_recordings
+from stages.lib.errors import DataError
+from stages.lib.recordings import Recording, board_layout, cut_windows, read_brainflow_file, write_brainflow_file
+from stages.lib.simulate import SimulationConfig, simulate_recordings
+
+SMALL = {"simulation": {"subjects": 3, "sessions": 2, "trials_per_class": 2}, "split": {"val": [2], "test": [3]},
+         "events": {str(i + 1): f"c{i}" for i in range(6)}}
+
+
+def small_config(**changes) -> DataConfig:
+    return dataclasses.replace(parse(DataConfig, SMALL, "data"), **changes)
+
+
+def test_simulation_is_seeded():
+    cfg = SimulationConfig(subjects=1, sessions=1, trials_per_class=1)
+    a = simulate_recordings(cfg, ["Oz", "Fz"], 250, seed=3)[0]
+    b = simulate_recordings(cfg, ["Oz", "Fz"], 250, seed=3)[0]
+    c = simulate_recordings(cfg, ["Oz", "Fz"], 250, seed=4)[0]
+    np.testing.assert_array_equal(a.eeg, b.eeg)
+    assert not np.array_equal(a.eeg, c.eeg)
+
+
+def test_simulation_contains_mains_and_the_stimulus_frequency():
+    cfg = SimulationConfig(subjects=1, sessions=1, trials_per_class=4, snr_db=0.0, stimulus_hz=[13.0, 17.0])
+    rec = simulate_recordings(cfg, ["Oz"], 250, seed=0)[0]
+    assert sorted(np.unique(rec.markers[rec.markers != 0])) == [1.0, 2.0]
+    onset = int(np.flatnonzero(rec.markers == 1)[0])
+    trial = rec.eeg[0, onset:onset + 500]
+    freqs = np.fft.rfftfreq(trial.size, 1 / 250)
+    spectrum = np.abs(np.fft.rfft(trial - trial.mean()))
+    band = (freqs > 8) & (freqs < 40) & (np.abs(freqs - 50) > 3)
+    assert abs(freqs[band][np.argmax(spectrum[band])] - 13.0) <= 0.5
+    whole = np.abs(np.fft.rfft(rec.eeg[0] - rec.eeg[0].mean()))
+    f_all = np.fft.rfftfreq(rec.eeg.shape[1], 1 / 250)
+    for hz in (50, 60):
+        peak = whole[np.argmin(np.abs(f_all - hz))]
+        assert peak > 20 * np.median(whole[(f_all > 40) & (f_all < 70)])
+
+
+def test_brainflow_file_round_trip_uses_the_board_layout(tmp_path):
+    layout = board_layout(-1)
+    eeg = {"Oz": np.linspace(-100, 100, 500), "Pz": np.full(500, 12.5)}
+    markers = np.zeros(500)
+    markers[[10, 300]] = [2, 5]
+    write_brainflow_file(tmp_path / "r.csv", eeg, markers, -1, 250)
+    signal, read_markers = read_brainflow_file(tmp_path / "r.csv", -1, ["Pz", "Oz"])
+    np.testing.assert_allclose(signal[1], eeg["Oz"], atol=1e-6)
+    np.testing.assert_allclose(signal[0], 12.5)
+    np.testing.assert_array_equal(read_markers, markers)
+    assert signal.shape == (2, 500) and layout["num_rows"] == 32
+
+
+def test_missing_channel_is_named(tmp_path):
+    write_brainflow_file(tmp_path / "r.csv", {"Oz": np.zeros(10)}, np.zeros(10), -1, 250)
+    with pytest.raises(DataError, match=r"channels \['T7'\] not on board -1"):
+        read_brainflow_file(tmp_path / "r.csv", -1, ["Oz", "T7"])
+
+
+def test_windows_stay_inside_the_epoch_and_the_recording():
+    rec = Recording("r", 1, 1, np.arange(2000.0)[None], np.array([100, 1900]), np.array([1, 2]))
+    x, event = cut_windows(rec, length=150, hop=50, offset=0, span=500)
+    assert x.shape == (8, 150, 1)
+    assert x[0, 0, 0] == 100 and x[-1, -1, 0] == 100 + 499
+    assert set(event.tolist()) == {0}  # the second event runs past the end of the recording
+
+
+def test_split_by_subject_never_mixes_a_recording(tmp_path):
+    cfg = small_config()
+    ws = window_recordings(build_recordings(cfg, tmp_path), cfg)
+    for split in ("train", "val", "test"):
+        assert (ws.split == split).any()
+    for idx in np.unique(ws.recording):
+        assert len(set(ws.split[ws.recording == idx].tolist())) == 1
+    test_recs = {ws.recording_names[i] for i in np.unique(ws.recording[ws.split == "test"])}
+    assert test_recs == {"sub-03_ses-01", "sub-03_ses-02"}
+
+
+def test_split_by_session(tmp_path):
+    cfg = parse(DataConfig, {**SMALL, "simulation": {"subjects": 2, "sessions": 3, "trials_per_class": 2},
+                             "split": {"by": "session", "val": [2], "test": [3]}}, "data")
+    ws = window_recordings(build_recordings(cfg, tmp_path), cfg)
+    test_names = {ws.recording_names[i] for i in np.unique(ws.recording[ws.split == "test"])}
+    assert test_names == {"sub-01_ses-03", "sub-02_ses-03"}
+
+
+def test_unknown_event_code_is_named(tmp_path):
+    cfg = small_config()
+    recs = build_recordings(cfg, tmp_path)
+    recs[0].codes[0] = 9
+    with pytest.raises(DataError, match=r"sub-01_ses-01: event code 9 is not in data.events"):
+        window_recordings(recs, cfg)
+
+
+def test_recording_without_events_is_named(tmp_path):
+    cfg = small_config()
+    recs = build_recordings(cfg, tmp_path)
+    recs[1] = dataclasses.replace(recs[1], onsets=np.array([], dtype=int), codes=np.array([], dtype=int))
+    with pytest.raises(DataError, match=r"sub-01_ses-02: no events found"):
+        window_recordings(recs, cfg)
+
+
+def test_class_missing_from_a_split_is_named(tmp_path):
+    cfg = small_config()
+    recs = build_recordings(cfg, tmp_path)
+    for rec in recs[4:]:  # subject 3 = test
+        rec.codes[rec.codes == 6] = 5
+    with pytest.raises(DataError, match=r"class 'c5' has no windows in the test split"):
+        window_recordings(recs, cfg)
+
+
+def test_nonfinite_policy(tmp_path):
+    recs = build_recordings(small_config(), tmp_path)
+    recs[0].signal[0, recs[0].onsets[0] + 5] = np.nan
+    with pytest.raises(DataError, match=r"sub-01_ses-01: 1 windows contain NaN/Inf samples; .*data.nonfinite=drop"):
+        window_recordings(recs, small_config())
+    full = window_recordings(build_recordings(small_config(), tmp_path / "b"), small_config())
+    dropped = window_recordings(recs, small_config(nonfinite="drop"))
+    assert len(dropped.y) == len(full.y) - 1

@@ -1,0 +1,50 @@
+"""The post's CNN, deterministic training, and a model file that does not change with the clock."""
+
+import hashlib
+import time
+
+import numpy as np
+
+from stages.lib.cli import quiet_tensorflow
+
+quiet_tensorflow()
+
+from stages.lib.models import ModelConfig, build_model  # noqa: E402
+from stages.lib.training import TrainConfig, fit, make_deterministic, save_model_reproducibly  # noqa: E402
+
+
+def test_cnn_has_the_posts_parameter_counts():
+    model = build_model(ModelConfig(), 150, 4, 6)
+    trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+    assert (model.count_params(), trainable) == (22326, 22046)
+    assert model.output_shape == (None, 6)
+
+
+def trained_weights(seed: int) -> list[np.ndarray]:
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((64, 150, 4)), rng.integers(0, 6, 64)
+    make_deterministic(seed)
+    model = build_model(ModelConfig(), 150, 4, 6)
+    fit(model, TrainConfig(epochs=2, batch_size=16), (x, y), (x[:16], y[:16]), [])
+    return [w.numpy() for w in model.weights]
+
+
+def test_training_is_deterministic_for_a_seed():
+    a, b, c = trained_weights(5), trained_weights(5), trained_weights(6)
+    assert all(np.array_equal(u, v) for u, v in zip(a, b))
+    assert not all(np.array_equal(u, v) for u, v in zip(a, c))
+
+
+def test_saved_model_bytes_do_not_depend_on_save_time(tmp_path):
+    make_deterministic(1)
+    model = build_model(ModelConfig(), 150, 4, 6)
+    save_model_reproducibly(model, tmp_path / "a.keras")
+    time.sleep(1.1)
+    save_model_reproducibly(model, tmp_path / "b.keras")
+    digest = [hashlib.sha256((tmp_path / n).read_bytes()).hexdigest() for n in ("a.keras", "b.keras")]
+    assert digest[0] == digest[1]
+    import keras
+    reloaded = keras.saving.load_model(tmp_path / "a.keras")
+    x = np.random.default_rng(2).standard_normal((3, 150, 4)).astype(np.float32)
+    np.testing.assert_array_equal(reloaded.predict(x, verbose=0), model.predict(x, verbose=0))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.keras", "b.keras"]
