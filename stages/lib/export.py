@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -48,12 +49,35 @@ def export_onnx(model: keras.Model, cfg: ConvertConfig, path: Path) -> onnx.Mode
         return {cfg.output_name: model(tf.cast(x, tf.float32), training=False)}
 
     try:
-        proto, _ = tf2onnx.convert.from_function(serve, input_signature=spec, opset=cfg.opset,
-                                                 output_path=str(path))
+        proto, _ = tf2onnx.convert.from_function(serve, input_signature=spec, opset=cfg.opset)
+        proto = canonical_names(proto)
         onnx.checker.check_model(proto, full_check=True)
+        onnx.save(proto, str(path))
     except Exception as err:  # tf2onnx/onnx raise many types; the user needs the one line
         raise ModelError(f"tf2onnx could not export the model at opset {cfg.opset}: "
                          f"{str(err).splitlines()[0]}; try another convert.opset") from None
+    return proto
+
+
+def canonical_names(proto: onnx.ModelProto) -> onnx.ModelProto:
+    """Rename tf2onnx's generated initializers (``name__N``) by order of first use, and sort them so.
+
+    tf2onnx numbers the constants it folds in an order that changes from run to run; without this,
+    identical weights would give a different file, and a different DVC hash, on every export.
+    """
+    generated = re.compile(r"__\d+$")
+    inits = {t.name: t for t in proto.graph.initializer}
+    order = list(dict.fromkeys(i for node in proto.graph.node for i in node.input if i in inits))
+    order += [n for n in inits if n not in order]
+    renamed = {old: f"{generated.sub('', old)}__c{k}" if generated.search(old) else old
+               for k, old in enumerate(order)}
+    for node in proto.graph.node:
+        node.input[:] = [renamed.get(i, i) for i in node.input]
+    tensors = [inits[old] for old in order]
+    for t in tensors:
+        t.name = renamed[t.name]
+    del proto.graph.initializer[:]
+    proto.graph.initializer.extend(tensors)
     return proto
 
 

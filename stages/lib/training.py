@@ -65,8 +65,10 @@ def fit(model: keras.Model, cfg: TrainConfig, train: tuple[np.ndarray, np.ndarra
 def save_model_reproducibly(model: keras.Model, path: str | Path) -> None:
     """Save a ``.keras`` file whose bytes depend only on the model, not on when it was saved.
 
-    Keras stamps ``date_saved`` into ``metadata.json`` and the current time into the zip entries;
-    both are replaced by fixed values. The weights and config are written unchanged.
+    Keras stamps ``date_saved`` into ``metadata.json``, the current time into the zip entries, and
+    memory addresses as ``shared_object_id`` into ``config.json``. The first two are replaced by fixed
+    values and the ids are renumbered in order of appearance, which keeps shared objects shared.
+    The weights are written unchanged.
     """
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory() as scratch, atomic_output(path) as tmp:
@@ -79,5 +81,17 @@ def save_model_reproducibly(model: keras.Model, path: str | Path) -> None:
                     meta = json.loads(data)
                     meta.pop("date_saved", None)
                     data = json.dumps(meta, sort_keys=True).encode()
+                elif info.filename == "config.json":
+                    data = json.dumps(_renumber_shared_ids(json.loads(data), {})).encode()
                 dst.writestr(zipfile.ZipInfo(info.filename, FIXED_ZIP_TIME), data, zipfile.ZIP_DEFLATED)
         tmp.write_bytes(buffer.getvalue())
+
+
+def _renumber_shared_ids(node, ids: dict):
+    """Replace each distinct ``shared_object_id`` with its order of first appearance."""
+    if isinstance(node, dict):
+        return {k: ids.setdefault(v, len(ids)) if k == "shared_object_id" else _renumber_shared_ids(v, ids)
+                for k, v in node.items()}
+    if isinstance(node, list):
+        return [_renumber_shared_ids(v, ids) for v in node]
+    return node
