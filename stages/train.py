@@ -11,7 +11,7 @@ from dvclive.keras import DVCLiveCallback  # noqa: E402
 
 from stages.lib.atomic import write_json  # noqa: E402
 from stages.lib.config import load_section  # noqa: E402
-from stages.lib.models import ModelConfig, build_model  # noqa: E402
+from stages.lib.models import MODELS, build_model  # noqa: E402
 from stages.lib.training import EpochLogger, TrainConfig, fit, make_deterministic, save_model_reproducibly  # noqa: E402
 from stages.lib.windows import load_windows  # noqa: E402
 
@@ -22,13 +22,13 @@ CURVES = Path("plots/train")
 
 
 def main() -> None:
-    model_cfg = load_section("model", ModelConfig)
+    model_cfg = load_section("model", MODELS)
     cfg = load_section("train", TrainConfig)
     ws = load_windows(FILTERED)
     samples, channels = ws.x.shape[1:]
     model_cfg.check_input(samples)
     make_deterministic(cfg.seed)
-    model = build_model(model_cfg, samples, channels, len(ws.classes))
+    model = build_model(model_cfg, samples, channels, len(ws.classes), ws.sampling_rate)
     trainable = sum(int(w.numpy().size) for w in model.trainable_weights)
     log.info("%s: %d parameters (%d trainable); %d epochs", model.name, model.count_params(), trainable, cfg.epochs)
     with Live(dir=str(CURVES), save_dvc_exp=False, dvcyaml=None, report=None) as live:

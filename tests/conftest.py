@@ -74,3 +74,13 @@ def tiny_copy(tiny_run: Path, tmp_path: Path) -> Path:
     dest = tmp_path / "repo"
     shutil.copytree(tiny_run, dest, symlinks=True)
     return dest
+
+
+@pytest.fixture(scope="session")
+def tiny_two_commits(tiny_run: Path, tmp_path_factory) -> Path:
+    """The tiny run, then a second commit made by ``dvc exp run -S train.epochs=2``, applied and committed."""
+    dest = tmp_path_factory.mktemp("two") / "repo"
+    shutil.copytree(tiny_run, dest, symlinks=True)
+    run(["dvc", "exp", "run", "-S", "train.epochs=2"], dest)
+    commit_all(dest, "two epochs")
+    return dest

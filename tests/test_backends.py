@@ -15,7 +15,8 @@ from stages.lib.backends import (BrainFlowBackend, OnnxReferenceBackend, OnnxRun
                                  TensorFlowBackend, brainflow_onnxruntime_version)
 from stages.lib.errors import ModelError  # noqa: E402
 from stages.lib.export import ConvertConfig, describe, export_onnx  # noqa: E402
-from stages.lib.models import ModelConfig, build_model  # noqa: E402
+from stages.lib.models import CnnConfig, build_model  # noqa: E402
+from stages.lib.preflight import probe_limits  # noqa: E402
 from stages.lib.training import make_deterministic, save_model_reproducibly  # noqa: E402
 
 
@@ -24,12 +25,12 @@ def exported(tmp_path_factory):
     """A Keras model and its ONNX exports at float32 and float64 input."""
     d = tmp_path_factory.mktemp("model")
     make_deterministic(0)
-    model = build_model(ModelConfig(), 150, 4, 6)
+    model = build_model(CnnConfig(), 150, 4, 6, 250)
     save_model_reproducibly(model, d / "model.keras")
     paths = {}
     for dtype in ("float32", "float64"):
         paths[dtype] = d / f"{dtype}.onnx"
-        proto = export_onnx(model, ConvertConfig(dtype=dtype), paths[dtype])
+        proto = export_onnx(model, ConvertConfig(dtype=dtype), paths[dtype], probe_limits())
         paths[dtype + "_info"] = describe(proto, paths[dtype])
     paths["keras"] = d / "model.keras"
     return paths

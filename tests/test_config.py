@@ -12,12 +12,12 @@ from stages.lib.config import load_section, parse
 from stages.lib.dataset import DataConfig
 from stages.lib.errors import ConfigError
 from stages.lib.export import ConvertConfig
-from stages.lib.models import ModelConfig
+from stages.lib.models import MODELS
 from stages.lib.parity import ReportConfig
 from stages.lib.preprocess import PreprocessConfig
 from stages.lib.training import TrainConfig
 
-SECTIONS = {"data": DataConfig, "preprocess": PreprocessConfig, "model": ModelConfig, "train": TrainConfig,
+SECTIONS = {"data": DataConfig, "preprocess": PreprocessConfig, "model": MODELS, "train": TrainConfig,
             "convert": ConvertConfig, "report": ReportConfig}
 
 

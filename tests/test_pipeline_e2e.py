@@ -1,10 +1,11 @@
 """The real pipeline through real DVC, git, TensorFlow, tf2onnx, onnxruntime and BrainFlow, on a tiny config."""
 
 import json
+import re
 
 import pytest
 
-from conftest import commit_all, run
+from conftest import run
 
 pytestmark = pytest.mark.slow
 
@@ -39,13 +40,13 @@ def test_forced_rerun_is_byte_identical(tiny_copy):
     lock_before = (tiny_copy / "dvc.lock").read_text()
     run(["dvc", "repro", "--force"], tiny_copy)
     assert (tiny_copy / "dvc.lock").read_text() == lock_before, "a forced rerun changed an output's hash"
-    assert run(["git", "status", "--porcelain"], tiny_copy).stdout.strip() == ""
+    changed = run(["git", "status", "--porcelain"], tiny_copy).stdout.split("\n")
+    # Latency is measured afresh on every run; it is the one file meant to change (not a stage output).
+    assert [line for line in changed if line.strip() and not line.endswith("metrics/latency.json")] == []
 
 
-def test_experiment_changes_show_in_metrics_diff(tiny_copy):
-    run(["dvc", "exp", "run", "-S", "train.epochs=2"], tiny_copy)
-    params = run(["dvc", "params", "diff", "--md"], tiny_copy).stdout
-    assert "train.epochs" in params and "| 1 " in params and "| 2 " in params
-    metrics = run(["dvc", "metrics", "diff", "--md"], tiny_copy).stdout
-    assert "metrics/train.json" in metrics and "epochs" in metrics
-    commit_all(tiny_copy, "two epochs")
+def test_experiment_changes_show_in_params_and_metrics_diff(tiny_two_commits):
+    params = run(["dvc", "params", "diff", "HEAD~1", "--md"], tiny_two_commits).stdout
+    assert re.search(r"\| params\.yaml\s*\| train\.epochs\s*\| 1\s*\| 2\s*\|", params), params
+    metrics = run(["dvc", "metrics", "diff", "HEAD~1", "--md"], tiny_two_commits).stdout
+    assert "metrics/train.json" in metrics and "epochs" in metrics, metrics

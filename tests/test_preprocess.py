@@ -25,7 +25,8 @@ def test_highpass_only_matches_scipy_butterworth():
     rng = np.random.default_rng(0)
     window = rng.standard_normal((150, 4))
     expected = sosfilt(butter(3, 8.0, btype="highpass", fs=FS, output="sos"), window, axis=0)
-    np.testing.assert_allclose(filter_window(window, FS, cfg), expected, atol=1e-9)
+    # BrainFlow designs its coefficients independently of SciPy: they agree to about 1e-8 here.
+    np.testing.assert_allclose(filter_window(window, FS, cfg), expected, rtol=0, atol=1e-7)
 
 
 def test_default_chain_removes_mains_and_dc_keeps_the_band_and_scales():
@@ -43,9 +44,10 @@ def test_default_chain_removes_mains_and_dc_keeps_the_band_and_scales():
 
 def test_each_channel_is_filtered_independently():
     cfg = parse(PreprocessConfig, {}, "preprocess")
-    window = np.stack([tone(20, 150), np.zeros(150)], axis=1)
-    out = filter_window(window, FS, cfg)
-    assert np.all(out[:, 1] == 0) and np.abs(out[:, 0]).max() > 0
+    a, b = tone(20, 150, amp=30) + 100, np.random.default_rng(3).standard_normal(150) * 20
+    both = filter_window(np.stack([a, b], axis=1), FS, cfg)
+    np.testing.assert_array_equal(both[:, :1], filter_window(a[:, None], FS, cfg))
+    np.testing.assert_array_equal(both[:, 1:], filter_window(b[:, None], FS, cfg))
 
 
 def test_input_is_not_modified_and_strided_views_work():

@@ -27,8 +27,12 @@ def require(condition: bool, key: str, message: str) -> None:
         raise ConfigError(f"{key}: {message}")
 
 
-def load_section(name: str, schema: type[T], params_file: Path = PARAMS_FILE) -> T:
-    """Read section ``name`` of ``params_file`` and return it parsed into ``schema``."""
+def load_section(name: str, schema: type[T] | dict[str, type], params_file: Path = PARAMS_FILE) -> T:
+    """Read section ``name`` of ``params_file`` and return it parsed into ``schema``.
+
+    ``schema`` may map the section's ``name`` key to one schema per variant (as for config groups
+    such as ``model=cnn`` / ``model=eegnet``).
+    """
     try:
         raw = yaml.safe_load(Path(params_file).read_text())
     except FileNotFoundError:
@@ -37,7 +41,17 @@ def load_section(name: str, schema: type[T], params_file: Path = PARAMS_FILE) ->
         raise ConfigError(f"{params_file} is not valid YAML ({str(err).splitlines()[0]})") from None
     if not isinstance(raw, dict) or name not in raw:
         raise ConfigError(f"{params_file} has no '{name}' section; recompose it from conf/ (see README)")
+    if isinstance(schema, dict):
+        return parse_variant(schema, raw[name], name)
     return parse(schema, raw[name], name)
+
+
+def parse_variant(variants: dict[str, type], value: Any, key: str) -> Any:
+    """Parse ``value`` with the schema that its ``name`` key selects."""
+    require(isinstance(value, dict), key, f"must be a mapping, got {_kind(value)}")
+    require(value.get("name") in variants, f"{key}.name",
+            f"must be one of {', '.join(map(repr, variants))}, got {value.get('name')!r}")
+    return parse(variants[value["name"]], value, key)
 
 
 def parse(tp: Any, value: Any, key: str) -> Any:

@@ -16,6 +16,7 @@ import tf2onnx
 
 from stages.lib.config import require
 from stages.lib.errors import ModelError
+from stages.lib.preflight import preflight
 
 TF2ONNX_MAX_OPSET = 18  # tf2onnx 1.17 refuses opset 19+ ("not supported yet")
 DTYPES = {"float32": tf.float32, "float64": tf.float64}
@@ -35,11 +36,12 @@ class ConvertConfig:
             require(getattr(self, name).isidentifier(), f"{key}.{name}", "must be a plain identifier")
 
 
-def export_onnx(model: keras.Model, cfg: ConvertConfig, path: Path) -> onnx.ModelProto:
+def export_onnx(model: keras.Model, cfg: ConvertConfig, path: Path, limits: dict) -> onnx.ModelProto:
     """Export ``model`` to ``path`` with input ``(1, samples, channels)`` of ``cfg.dtype``.
 
     A float64 model casts its input to float32 as its first op, so the same trained weights serve
-    both; BrainFlow feeds double natively.
+    both; BrainFlow feeds double natively. The model is checked by ``onnx.checker`` and against the
+    BrainFlow runtime ``limits`` (see :mod:`stages.lib.preflight`) before it is written.
     """
     _, samples, channels = model.input_shape
     spec = (tf.TensorSpec((1, samples, channels), DTYPES[cfg.dtype], name=cfg.input_name),)
@@ -52,10 +54,11 @@ def export_onnx(model: keras.Model, cfg: ConvertConfig, path: Path) -> onnx.Mode
         proto, _ = tf2onnx.convert.from_function(serve, input_signature=spec, opset=cfg.opset)
         proto = canonical_names(proto)
         onnx.checker.check_model(proto, full_check=True)
-        onnx.save(proto, str(path))
     except Exception as err:  # tf2onnx/onnx raise many types; the user needs the one line
         raise ModelError(f"tf2onnx could not export the model at opset {cfg.opset}: "
                          f"{str(err).splitlines()[0]}; try another convert.opset") from None
+    preflight(proto, cfg.output_name, limits)
+    onnx.save(proto, str(path))
     return proto
 
 

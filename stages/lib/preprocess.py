@@ -74,7 +74,7 @@ def filter_window(window: np.ndarray, sampling_rate: int, cfg: PreprocessConfig)
     rate = int(sampling_rate)
     out = np.empty(window.shape, dtype=np.float64)
     for ch in range(window.shape[1]):
-        sig = np.ascontiguousarray(window[:, ch], dtype=np.float64)
+        sig = np.array(window[:, ch], dtype=np.float64, order="C", copy=True)  # BrainFlow filters in place
         if DETREND[cfg.detrend] is not None:
             DataFilter.detrend(sig, DETREND[cfg.detrend].value)
         if NOISE[cfg.environmental_noise] is not None:
