@@ -11,7 +11,7 @@ quiet_tensorflow()
 from stages.lib.atomic import write_json, write_text  # noqa: E402
 from stages.lib.config import load_section  # noqa: E402
 from stages.lib.errors import ParityError  # noqa: E402
-from stages.lib.export import sha256_array, sha256_file  # noqa: E402
+from stages.lib.digest import sha256_array, sha256_file  # noqa: E402
 from stages.lib.inference import open_backend, run_windows  # noqa: E402
 from stages.lib.parity import ReportConfig, compare, gate_failures, quality  # noqa: E402
 from stages.lib.provenance import provenance  # noqa: E402

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Optional
 
 import numpy as np
 
 from stages.lib.config import require
+from stages.lib.digest import sha256_file
 from stages.lib.errors import DataError
-from stages.lib.recordings import Recording, board_layout, events_from_markers, cut_windows
-from stages.lib.recordings import read_brainflow_file, write_brainflow_file
+from stages.lib.readers import read_brainflow, read_csv, read_edf, resample
+from stages.lib.recordings import Recording, board_layout, cut_windows, events_from_markers
+from stages.lib.recordings import read_brainflow_file, split_in_time, write_brainflow_file
 from stages.lib.simulate import SimulationConfig, simulate_recordings
 from stages.lib.windows import SPLITS, WindowSet
 
@@ -34,7 +38,7 @@ class WindowConfig:
 
 @dataclass(frozen=True)
 class SplitConfig:
-    by: Literal["subject", "session"] = "subject"
+    by: Literal["subject", "session", "block"] = "subject"
     val: list[int] = field(default_factory=list)
     test: list[int] = field(default_factory=list)
 
@@ -45,17 +49,42 @@ class SplitConfig:
 
 
 @dataclass(frozen=True)
+class FileConfig:
+    path: str
+    subject: int = 1
+    session: int = 1
+
+
+@dataclass(frozen=True)
+class CsvConfig:
+    time_column: Optional[str] = None
+    marker_column: Optional[str] = None
+    label_column: Optional[str] = None
+    sampling_rate: Optional[float] = None
+
+    def check(self, key: str) -> None:
+        require((self.marker_column is None) != (self.label_column is None), key,
+                "set exactly one of marker_column (event codes at onsets) and label_column (a label per sample)")
+        require(self.time_column is not None or (self.sampling_rate or 0) > 0, f"{key}.sampling_rate",
+                "must be set (Hz) when there is no time_column")
+
+
+@dataclass(frozen=True)
 class DataConfig:
-    source: Literal["simulated"] = "simulated"
+    source: Literal["simulated", "brainflow", "edf", "csv"] = "simulated"
     seed: int = 7
     sampling_rate: int = 250
     board_id: int = -1
     channels: list[str] = field(default_factory=lambda: ["PO7", "Oz", "PO8", "Pz"])
     events: dict[str, str] = field(default_factory=dict)
+    ignored_events: list[str] = field(default_factory=list)
     window: WindowConfig = field(default_factory=WindowConfig)
     split: SplitConfig = field(default_factory=SplitConfig)
     nonfinite: Literal["fail", "drop"] = "fail"
     simulation: SimulationConfig = field(default_factory=SimulationConfig)
+    files: list[FileConfig] = field(default_factory=list)
+    time_blocks: int = 1
+    csv: CsvConfig = field(default_factory=lambda: CsvConfig(label_column="label", sampling_rate=250.0))
 
     @property
     def classes(self) -> list[str]:
@@ -67,6 +96,11 @@ class DataConfig:
         require(len(self.channels) >= 1 and len(set(self.channels)) == len(self.channels), f"{key}.channels",
                 "must list distinct channel names")
         require(len(self.classes) >= 2, f"{key}.events", "must map event codes to at least 2 classes")
+        require(self.time_blocks >= 1, f"{key}.time_blocks", "must be at least 1")
+        require(self.split.by != "block" or self.time_blocks > 1, f"{key}.split.by",
+                "'block' needs data.time_blocks > 1")
+        if self.source != "simulated":
+            require(bool(self.files), f"{key}.files", f"must list the {self.source} recordings to read")
         if self.source == "simulated":
             require(len(self.simulation.stimulus_hz) == len(self.events), f"{key}.simulation.stimulus_hz",
                     f"needs one frequency per event code ({len(self.events)})")
@@ -75,7 +109,40 @@ class DataConfig:
 
 
 def build_recordings(cfg: DataConfig, out_dir: Path) -> list[Recording]:
-    """Create (simulated) recordings as BrainFlow files in ``out_dir`` and read them back."""
+    """The configured recordings, picked, resampled to ``data.sampling_rate`` and split in time.
+
+    Simulated recordings are written to ``out_dir`` as BrainFlow files and read back; for users'
+    files, ``out_dir`` receives a manifest with each file's SHA-256.
+    """
+    recordings = simulate_to_files(cfg, out_dir) if cfg.source == "simulated" else read_files(cfg, out_dir)
+    return [part for rec in recordings for part in split_in_time(rec, cfg.time_blocks)]
+
+
+def read_files(cfg: DataConfig, out_dir: Path) -> list[Recording]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    recordings, manifest = [], []
+    for f in cfg.files:
+        path = Path(f.path)
+        if not path.is_file():
+            raise DataError(f"{path}: no such file; fix data.files (paths are relative to the project root)")
+        if cfg.source == "brainflow":
+            raw = read_brainflow(path, cfg.channels, cfg.board_id)
+        elif cfg.source == "edf":
+            raw = read_edf(path, cfg.channels)
+        else:
+            c = cfg.csv
+            raw = read_csv(path, cfg.channels, c.time_column, c.marker_column, c.label_column, c.sampling_rate)
+        native = raw.rate
+        raw = resample(raw, cfg.sampling_rate)
+        recordings.append(Recording(path.stem, f.subject, f.session, raw.signal, raw.onsets, raw.codes,
+                                    raw.durations))
+        manifest.append({"path": f.path, "sha256": sha256_file(path), "sampling_rate": native,
+                         "resampled_to": cfg.sampling_rate, "events": int(raw.onsets.size)})
+    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    return recordings
+
+
+def simulate_to_files(cfg: DataConfig, out_dir: Path) -> list[Recording]:
     layout = board_layout(cfg.board_id)
     if cfg.sampling_rate != layout["sampling_rate"]:
         raise DataError(f"data.sampling_rate is {cfg.sampling_rate} but board {cfg.board_id} records at "
@@ -100,11 +167,15 @@ def window_recordings(recordings: list[Recording], cfg: DataConfig) -> WindowSet
     w = cfg.window
     xs, ys, splits, rec_idx, dropped = [], [], [], [], 0
     for i, rec in enumerate(recordings):
+        kept = ~np.isin(rec.codes.astype(str), cfg.ignored_events)
+        rec = dataclasses.replace(rec, onsets=rec.onsets[kept], codes=rec.codes[kept],
+                                  durations=None if rec.durations is None else rec.durations[kept])
         if rec.onsets.size == 0:
             raise DataError(f"{rec.name}: no events found; check the marker channel or data.events")
         unknown = sorted({str(c) for c in rec.codes} - set(cfg.events))
         if unknown:
-            raise DataError(f"{rec.name}: event code {unknown[0]} is not in data.events; map it to a class")
+            raise DataError(f"{rec.name}: event code {unknown[0]} is not in data.events; map it to a class "
+                            "or list it in data.ignored_events")
         x, event = cut_windows(rec, w.length, w.hop, int(round(w.offset_seconds * fs)),
                                int(round(w.epoch_seconds * fs)))
         y = np.array([classes.index(cfg.events[str(c)]) for c in rec.codes[event]], dtype=np.int64)
@@ -128,7 +199,7 @@ def window_recordings(recordings: list[Recording], cfg: DataConfig) -> WindowSet
 
 
 def _split_of(rec: Recording, split: SplitConfig) -> str:
-    group = rec.subject if split.by == "subject" else rec.session
+    group = {"subject": rec.subject, "session": rec.session, "block": rec.block}[split.by]
     return "test" if group in split.test else "val" if group in split.val else "train"
 
 

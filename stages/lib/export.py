@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 import keras
-import numpy as np
 import onnx
 import tensorflow as tf
 import tf2onnx
 
 from stages.lib.config import require
+from stages.lib.digest import sha256_file
 from stages.lib.errors import ModelError
 from stages.lib.preflight import preflight
 
@@ -36,12 +35,13 @@ class ConvertConfig:
             require(getattr(self, name).isidentifier(), f"{key}.{name}", "must be a plain identifier")
 
 
-def export_onnx(model: keras.Model, cfg: ConvertConfig, path: Path, limits: dict) -> onnx.ModelProto:
+def export_onnx(model: keras.Model, cfg: ConvertConfig, path: Path, limits: dict | None) -> onnx.ModelProto:
     """Export ``model`` to ``path`` with input ``(1, samples, channels)`` of ``cfg.dtype``.
 
     A float64 model casts its input to float32 as its first op, so the same trained weights serve
     both; BrainFlow feeds double natively. The model is checked by ``onnx.checker`` and against the
-    BrainFlow runtime ``limits`` (see :mod:`stages.lib.preflight`) before it is written.
+    BrainFlow runtime ``limits`` (see :mod:`stages.lib.preflight`) before it is written; ``None``
+    skips that check, for measuring what happens beyond the limits.
     """
     _, samples, channels = model.input_shape
     spec = (tf.TensorSpec((1, samples, channels), DTYPES[cfg.dtype], name=cfg.input_name),)
@@ -57,7 +57,8 @@ def export_onnx(model: keras.Model, cfg: ConvertConfig, path: Path, limits: dict
     except Exception as err:  # tf2onnx/onnx raise many types; the user needs the one line
         raise ModelError(f"tf2onnx could not export the model at opset {cfg.opset}: "
                          f"{str(err).splitlines()[0]}; try another convert.opset") from None
-    preflight(proto, cfg.output_name, limits)
+    if limits is not None:
+        preflight(proto, cfg.output_name, limits)
     onnx.save(proto, str(path))
     return proto
 
@@ -94,11 +95,3 @@ def describe(proto: onnx.ModelProto, path: Path) -> dict:
     return {"inputs": [tensor(v) for v in proto.graph.input], "outputs": [tensor(v) for v in proto.graph.output],
             "opset": opset, "ir_version": proto.ir_version, "producer": f"{proto.producer_name} {proto.producer_version}",
             "sha256": sha256_file(path)}
-
-
-def sha256_file(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def sha256_array(a: np.ndarray) -> str:
-    return hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest()

@@ -16,7 +16,11 @@ START_TIME = 1_700_000_000.0  # fixed epoch for simulated timestamps, so files a
 
 @dataclass
 class Recording:
-    """Picked EEG channels (channels, samples) of one recording with its events as sample indices."""
+    """Picked EEG channels (channels, samples) of one recording with its events as sample indices.
+
+    ``durations`` (samples) bound each event where the format knows them; ``block`` numbers a
+    consecutive time block when a recording is split by time.
+    """
 
     name: str
     subject: int
@@ -24,6 +28,8 @@ class Recording:
     signal: np.ndarray
     onsets: np.ndarray
     codes: np.ndarray
+    durations: np.ndarray | None = None
+    block: int = 1
 
 
 def board_layout(board_id: int) -> dict:
@@ -72,16 +78,43 @@ def cut_windows(rec: Recording, length: int, hop: int, offset: int, span: int) -
     """Windows of ``length`` samples every ``hop`` samples within ``[onset+offset, onset+offset+span)``.
 
     Returns windows (n, length, channels) and, per window, the index of the event it came from.
-    Windows that would run past the end of the recording are not cut.
+    Windows that would run past the end of the event (where its duration is known) or of the
+    recording are not cut.
     """
     windows, events = [], []
     n = rec.signal.shape[1]
     for i, onset in enumerate(rec.onsets):
         first = onset + offset
-        for start in range(first, first + span - length + 1, hop):
+        end = first + span if rec.durations is None else min(first + span, onset + rec.durations[i])
+        for start in range(first, end - length + 1, hop):
             if 0 <= start and start + length <= n:
                 windows.append(rec.signal[:, start:start + length].T)
                 events.append(i)
     if not windows:
         return np.empty((0, length, rec.signal.shape[0])), np.empty(0, dtype=np.int64)
     return np.stack(windows), np.asarray(events)
+
+
+def split_in_time(rec: Recording, blocks: int) -> list[Recording]:
+    """Cut a recording into ``blocks`` consecutive, equal parts.
+
+    An event with a known duration is clipped into every part it overlaps (a long run of one label
+    spans blocks); an event without one (a marker) stays in the part it starts in.
+    """
+    if blocks == 1:
+        return [rec]
+    n = rec.signal.shape[1]
+    edges = np.linspace(0, n, blocks + 1).astype(int)
+    parts = []
+    for k, (lo, hi) in enumerate(zip(edges[:-1], edges[1:]), start=1):
+        if rec.durations is None:
+            inside = (rec.onsets >= lo) & (rec.onsets < hi)
+            durations = None
+        else:
+            inside = (rec.onsets < hi) & (rec.onsets + rec.durations > lo)
+            ends = np.minimum(rec.onsets[inside] + rec.durations[inside], hi)
+            durations = ends - np.maximum(rec.onsets[inside], lo)
+        onsets = np.maximum(rec.onsets[inside], lo) - lo
+        parts.append(Recording(f"{rec.name}#block{k}", rec.subject, rec.session, rec.signal[:, lo:hi], onsets,
+                               rec.codes[inside], durations, k))
+    return parts
