@@ -74,7 +74,7 @@ def test_windows_stay_inside_the_epoch_and_the_recording():
 
 def test_split_by_subject_never_mixes_a_recording(tmp_path):
     cfg = small_config()
-    ws = window_recordings(build_recordings(cfg, tmp_path), cfg)
+    ws, _ = window_recordings(build_recordings(cfg, tmp_path), cfg)
     for split in ("train", "val", "test"):
         assert (ws.split == split).any()
     for idx in np.unique(ws.recording):
@@ -86,7 +86,7 @@ def test_split_by_subject_never_mixes_a_recording(tmp_path):
 def test_split_by_session(tmp_path):
     cfg = parse(DataConfig, {**SMALL, "simulation": {"subjects": 2, "sessions": 3, "trials_per_class": 2},
                              "split": {"by": "session", "val": [2], "test": [3]}}, "data")
-    ws = window_recordings(build_recordings(cfg, tmp_path), cfg)
+    ws, _ = window_recordings(build_recordings(cfg, tmp_path), cfg)
     test_names = {ws.recording_names[i] for i in np.unique(ws.recording[ws.split == "test"])}
     assert test_names == {"sub-01_ses-03", "sub-02_ses-03"}
 
@@ -121,6 +121,6 @@ def test_nonfinite_policy(tmp_path):
     recs[0].signal[0, recs[0].onsets[0] + 5] = np.nan
     with pytest.raises(DataError, match=r"sub-01_ses-01: 1 windows contain NaN/Inf samples; .*data.nonfinite=drop"):
         window_recordings(recs, small_config())
-    full = window_recordings(build_recordings(small_config(), tmp_path / "b"), small_config())
-    dropped = window_recordings(recs, small_config(nonfinite="drop"))
-    assert len(dropped.y) == len(full.y) - 1
+    full, _ = window_recordings(build_recordings(small_config(), tmp_path / "b"), small_config())
+    dropped, removed = window_recordings(recs, small_config(nonfinite="drop"))
+    assert len(dropped.y) == len(full.y) - 1 and removed == {"nonfinite_dropped": 1, "artifacts_rejected": 0}

@@ -81,6 +81,7 @@ class DataConfig:
     window: WindowConfig = field(default_factory=WindowConfig)
     split: SplitConfig = field(default_factory=SplitConfig)
     nonfinite: Literal["fail", "drop"] = "fail"
+    reject_peak_to_peak_uv: Optional[float] = None
     simulation: SimulationConfig = field(default_factory=SimulationConfig)
     files: list[FileConfig] = field(default_factory=list)
     time_blocks: int = 1
@@ -97,6 +98,7 @@ class DataConfig:
                 "must list distinct channel names")
         require(len(self.classes) >= 2, f"{key}.events", "must map event codes to at least 2 classes")
         require(self.time_blocks >= 1, f"{key}.time_blocks", "must be at least 1")
+        require((self.reject_peak_to_peak_uv or 1) > 0, f"{key}.reject_peak_to_peak_uv", "must be positive or null")
         require(self.split.by != "block" or self.time_blocks > 1, f"{key}.split.by",
                 "'block' needs data.time_blocks > 1")
         if self.source != "simulated":
@@ -160,12 +162,15 @@ def simulate_to_files(cfg: DataConfig, out_dir: Path) -> list[Recording]:
     return recordings
 
 
-def window_recordings(recordings: list[Recording], cfg: DataConfig) -> WindowSet:
-    """Cut labelled windows from every recording and assign each recording to one split."""
+def window_recordings(recordings: list[Recording], cfg: DataConfig) -> tuple[WindowSet, dict]:
+    """Cut labelled windows from every recording and assign each recording to one split.
+
+    Also returns how many windows were dropped for NaN/Inf samples and rejected as artifacts.
+    """
     classes = cfg.classes
     fs = cfg.sampling_rate
     w = cfg.window
-    xs, ys, splits, rec_idx, dropped = [], [], [], [], 0
+    xs, ys, splits, rec_idx, dropped, rejected = [], [], [], [], 0, 0
     for i, rec in enumerate(recordings):
         kept = ~np.isin(rec.codes.astype(str), cfg.ignored_events)
         rec = dataclasses.replace(rec, onsets=rec.onsets[kept], codes=rec.codes[kept],
@@ -186,16 +191,23 @@ def window_recordings(recordings: list[Recording], cfg: DataConfig) -> WindowSet
                                 "clean the recording or set data.nonfinite=drop")
             dropped += int((~finite).sum())
             x, y = x[finite], y[finite]
+        if cfg.reject_peak_to_peak_uv is not None:
+            clean = np.ptp(x, axis=1).max(axis=1) <= cfg.reject_peak_to_peak_uv
+            rejected += int((~clean).sum())
+            x, y = x[clean], y[clean]
         xs.append(x)
         ys.append(y)
         splits.append(np.full(len(y), _split_of(rec, cfg.split)))
         rec_idx.append(np.full(len(y), i))
     if dropped:
         log.warning("dropped %d windows with NaN/Inf samples (data.nonfinite=drop)", dropped)
+    if rejected:
+        log.warning("rejected %d windows over %g µV peak to peak (data.reject_peak_to_peak_uv)", rejected,
+                    cfg.reject_peak_to_peak_uv)
     ws = WindowSet(np.concatenate(xs), np.concatenate(ys), np.concatenate(splits), np.concatenate(rec_idx),
                    fs, list(cfg.channels), classes, [r.name for r in recordings])
     _check_every_class_in_every_split(ws)
-    return ws
+    return ws, {"nonfinite_dropped": dropped, "artifacts_rejected": rejected}
 
 
 def _split_of(rec: Recording, split: SplitConfig) -> str:

@@ -10,6 +10,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import keras
 import numpy as np
@@ -27,6 +28,7 @@ class TrainConfig:
     epochs: int = 20
     batch_size: int = 32
     learning_rate: float = 1e-3
+    class_weight: Literal["none", "balanced"] = "none"
 
     def check(self, key: str) -> None:
         require(self.epochs >= 1, f"{key}.epochs", "must be at least 1")
@@ -59,7 +61,14 @@ def fit(model: keras.Model, cfg: TrainConfig, train: tuple[np.ndarray, np.ndarra
     model.compile(optimizer=keras.optimizers.Adam(cfg.learning_rate),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model.fit(train[0].astype(np.float32), train[1], validation_data=(val[0].astype(np.float32), val[1]),
-                     epochs=cfg.epochs, batch_size=cfg.batch_size, shuffle=True, verbose=0, callbacks=callbacks)
+                     epochs=cfg.epochs, batch_size=cfg.batch_size, shuffle=True, verbose=0, callbacks=callbacks,
+                     class_weight=balanced_weights(train[1]) if cfg.class_weight == "balanced" else None)
+
+
+def balanced_weights(y: np.ndarray) -> dict[int, float]:
+    """Weights inversely proportional to class frequency, so that every class counts equally."""
+    classes, counts = np.unique(y, return_counts=True)
+    return {int(k): float(len(y) / (len(classes) * c)) for k, c in zip(classes, counts)}
 
 
 def save_model_reproducibly(model: keras.Model, path: str | Path) -> None:
