@@ -58,7 +58,10 @@ def main(argv: list[str]) -> int:
     installed = time.perf_counter()
     print(f"bootstrap: environment ready in {installed - started:.0f} s", flush=True)
     if argv[0] == "pipeline":
-        code = run("dvc", "repro", *argv[1:]) or run("dvc", "metrics", "show")
+        code = run("dvc", "repro", *argv[1:])
+        report = ROOT / "reports" / "parity.md"
+        if code == 0 and report.exists():
+            print("\n" + report.read_text().split("## Provenance")[0].strip() + "\n\nFull report: reports/parity.md")
     else:
         code = run("python", "-m", "pytest", *argv[1:])
     print(f"bootstrap: {argv[0]} finished in {time.perf_counter() - installed:.0f} s (exit {code})", flush=True)
