@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, copy_project, run
+from conftest import ROOT, run
 from stages.compose_params import compose
 from stages.lib.config import load_section, parse
 from stages.lib.dataset import DataConfig

@@ -124,3 +124,40 @@ def test_nonfinite_policy(tmp_path):
     full, _ = window_recordings(build_recordings(small_config(), tmp_path / "b"), small_config())
     dropped, removed = window_recordings(recs, small_config(nonfinite="drop"))
     assert len(dropped.y) == len(full.y) - 1 and removed == {"nonfinite_dropped": 1, "artifacts_rejected": 0}
+
+
+def test_brainflow_playback_board_replays_a_stored_recording(tmp_path):
+    """The stored layout is a real board's: BrainFlow's PLAYBACK_FILE_BOARD streams it back."""
+    import time
+
+    from brainflow.board_shim import BoardIds, BrainFlowInputParams, BoardShim
+
+    n = 750
+    eeg = {"Oz": np.round(np.sin(np.arange(n) / 7.0) * 40, 3), "Pz": np.round(np.arange(n) * 0.01, 3)}
+    markers = np.zeros(n)
+    markers[[100, 400]] = [1, 6]
+    write_brainflow_file(tmp_path / "rec.csv", eeg, markers, -1, 250)
+    params = BrainFlowInputParams()
+    params.file = str(tmp_path / "rec.csv")
+    params.master_board = BoardIds.SYNTHETIC_BOARD.value
+    BoardShim.disable_board_logger()
+    board = BoardShim(BoardIds.PLAYBACK_FILE_BOARD.value, params)
+    board.prepare_session()
+    try:
+        board.start_stream()
+        deadline = time.monotonic() + 10
+        while board.get_board_data_count() < n and time.monotonic() < deadline:
+            time.sleep(0.2)
+        board.stop_stream()
+        data = board.get_board_data()
+    finally:
+        board.release_session()
+    layout = board_layout(-1)
+    rows = dict(zip(layout["eeg_names"], layout["eeg_rows"]))
+    got = data[:, :n]
+    assert got.shape[1] == n
+    np.testing.assert_allclose(got[rows["Oz"]], eeg["Oz"], atol=1e-6)
+    np.testing.assert_allclose(got[rows["Pz"]], eeg["Pz"], atol=1e-6)
+    # Playback streams the data rows; BrainFlow leaves the marker row to insert_marker() at stream
+    # time, so a live replay sees zeros there. The file itself keeps the markers (read back above).
+    assert not got[layout["marker_row"]].any()

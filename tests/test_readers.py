@@ -107,3 +107,13 @@ def test_missing_file_is_named(tmp_path):
                              "files": [{"path": "no/such.edf"}]}, "data")
     with pytest.raises(DataError, match=r"no/such\.edf: no such file; fix data.files"):
         build_recordings(cfg, tmp_path)
+
+
+def test_csv_config_needs_one_event_column_and_a_rate():
+    base = {"source": "csv", "events": {"0": "a", "1": "b"}, "split": {"val": [2], "test": [3]},
+            "files": [{"path": "x.csv"}]}
+    from stages.lib.errors import ConfigError
+    with pytest.raises(ConfigError, match=r"^data\.csv: set exactly one of marker_column .* and label_column"):
+        parse(DataConfig, {**base, "csv": {"sampling_rate": 128.0}}, "data")
+    with pytest.raises(ConfigError, match=r"^data\.csv\.sampling_rate: must be set \(Hz\) when there is no time_column"):
+        parse(DataConfig, {**base, "csv": {"label_column": "class"}}, "data")

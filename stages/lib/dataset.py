@@ -62,7 +62,7 @@ class CsvConfig:
     label_column: Optional[str] = None
     sampling_rate: Optional[float] = None
 
-    def check(self, key: str) -> None:
+    def check_usable(self, key: str) -> None:
         require((self.marker_column is None) != (self.label_column is None), key,
                 "set exactly one of marker_column (event codes at onsets) and label_column (a label per sample)")
         require(self.time_column is not None or (self.sampling_rate or 0) > 0, f"{key}.sampling_rate",
@@ -85,7 +85,7 @@ class DataConfig:
     simulation: SimulationConfig = field(default_factory=SimulationConfig)
     files: list[FileConfig] = field(default_factory=list)
     time_blocks: int = 1
-    csv: CsvConfig = field(default_factory=lambda: CsvConfig(label_column="label", sampling_rate=250.0))
+    csv: CsvConfig = field(default_factory=CsvConfig)
 
     @property
     def classes(self) -> list[str]:
@@ -103,6 +103,8 @@ class DataConfig:
                 "'block' needs data.time_blocks > 1")
         if self.source != "simulated":
             require(bool(self.files), f"{key}.files", f"must list the {self.source} recordings to read")
+        if self.source == "csv":
+            self.csv.check_usable(f"{key}.csv")
         if self.source == "simulated":
             require(len(self.simulation.stimulus_hz) == len(self.events), f"{key}.simulation.stimulus_hz",
                     f"needs one frequency per event code ({len(self.events)})")

@@ -42,12 +42,6 @@ class ReportConfig:
         require(self.latency_windows >= 1, f"{key}.latency_windows", "must be at least 1")
 
 
-def confusion(y_true: np.ndarray, y_pred: np.ndarray, classes: int) -> np.ndarray:
-    m = np.zeros((classes, classes), dtype=np.int64)
-    np.add.at(m, (y_true, y_pred), 1)
-    return m
-
-
 def quality(probs: np.ndarray, y: np.ndarray, classes: int) -> dict:
     """Accuracy, macro-F1 and the count of windows with NaN/Inf outputs of one backend."""
     finite = np.isfinite(probs).all(axis=1)

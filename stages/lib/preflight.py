@@ -15,6 +15,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper
 
+from stages.lib.backends import BrainFlowBackend
 from stages.lib.errors import ModelError
 
 FLOAT_TYPES = {TensorProto.FLOAT: "float", TensorProto.DOUBLE: "double"}
@@ -33,8 +34,6 @@ def probe_model(opset: int, ir_version: int, elem_type: int = TensorProto.FLOAT)
 
 def brainflow_runs(proto: onnx.ModelProto, output_name: str = "y") -> bool:
     """Whether the installed BrainFlow prepares ``proto`` and predicts finite values with it."""
-    from stages.lib.backends import BrainFlowBackend
-
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "probe.onnx"
         onnx.save(proto, str(path))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -38,7 +37,6 @@ class TrainConfig:
 
 def make_deterministic(seed: int) -> None:
     """Seed Python, NumPy and TensorFlow, and make TensorFlow ops deterministic."""
-    os.environ["PYTHONHASHSEED"] = str(seed)
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
 
