@@ -22,8 +22,9 @@ def quiet_tensorflow() -> None:
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 
-def setup_logging() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+def setup_logging(stage: str) -> None:
+    """Log ``LEVEL stage: message`` lines to stderr; library loggers say only what matters."""
+    logging.basicConfig(level=logging.INFO, format=f"%(levelname)s {stage}: %(message)s", stream=sys.stderr)
     for noisy in ("absl", "tensorflow", "tf2onnx", "h5py", "matplotlib"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
 
@@ -31,7 +32,7 @@ def setup_logging() -> None:
 def run_stage(name: str, main: Callable[[], None]) -> None:
     """Run a stage's ``main``; a :class:`UserError` becomes one line on stderr and exit status 2."""
     quiet_tensorflow()
-    setup_logging()
+    setup_logging(name)
     try:
         main()
     except UserError as err:
