@@ -27,6 +27,7 @@ from stages.lib.backends import brainflow_onnxruntime_version  # noqa: E402
 from stages.lib.config import load_section  # noqa: E402
 from stages.lib.errors import UserError  # noqa: E402
 from stages.lib.export import ConvertConfig, export_onnx  # noqa: E402
+from stages.lib.inference import run_windows  # noqa: E402
 from stages.lib.parity import ReportConfig, compare  # noqa: E402
 from stages.lib.windows import load_windows  # noqa: E402
 
@@ -41,20 +42,22 @@ def measure(tf_backend: TensorFlowBackend, x: np.ndarray, expected: np.ndarray, 
     """The four answers for one (opset, dtype); later steps are skipped ("–") once one fails."""
     row = {"convert": "no", "onnxruntime": "–", "brainflow": "–", "parity": "–"}
     path = scratch / f"model_{opset}_{dtype}.onnx"
+    cfg = ConvertConfig(opset=opset, dtype=dtype)
     try:
-        export_onnx(tf_backend.model, ConvertConfig(opset=opset, dtype=dtype), path, limits=None)
+        export_onnx(tf_backend.model, cfg, path, limits=None)
     except UserError:
         return row
     row["convert"] = "yes"
     try:
-        ort_out = np.stack([OnnxRuntimeBackend(path).predict(w) for w in x])
+        ort_backend = OnnxRuntimeBackend(path)
         row["onnxruntime"] = "yes"
     except Exception:  # onnxruntime raises its own exception types for unloadable models
         row["onnxruntime"] = "no"
         return row
+    ort_out, _ = run_windows(ort_backend, x, timed=1)
     try:
-        with BrainFlowBackend(path, "probabilities", x[0].size) as bf:
-            bf_out = np.stack([bf.predict(w) for w in x])
+        with BrainFlowBackend(path, cfg.output_name, x[0].size) as bf:
+            bf_out, _ = run_windows(bf, x, timed=1)
         row["brainflow"] = "yes"
     except UserError:
         row["brainflow"] = "no"
@@ -69,7 +72,7 @@ def main() -> None:
     x, _ = load_windows(Path("data/filtered.npz")).part("test")
     x = x[:WINDOWS]
     tf_backend = TensorFlowBackend(Path("data/model.keras"))
-    expected = np.stack([tf_backend.predict(w) for w in x])
+    expected, _ = run_windows(tf_backend, x, timed=1)
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
         for opset, dtype in itertools.product(OPSETS, DTYPES):

@@ -58,3 +58,12 @@ def test_quality_accuracy_and_macro_f1():
     q = quality(p, y, 2)
     assert q["accuracy"] == 0.75
     assert abs(q["macro_f1"] - np.mean([2 / 3, 0.8])) < 1e-6
+
+
+def test_nonfinite_windows_are_neither_correct_nor_a_class_in_the_confusion_plot():
+    from stages.lib.render import confusion_rows
+
+    p = probs([[np.nan, np.nan], [0.2, 0.8]])
+    assert confusion_rows(np.array([0, 1]), p, ["a", "b"]) == [
+        {"actual": "a", "predicted": "nonfinite"}, {"actual": "b", "predicted": "b"}]
+    assert quality(p, np.array([0, 1]), 2)["accuracy"] == 0.5

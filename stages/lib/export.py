@@ -15,7 +15,7 @@ import tf2onnx
 from stages.lib.config import require
 from stages.lib.digest import sha256_file
 from stages.lib.errors import ModelError
-from stages.lib.preflight import preflight
+from stages.lib.preflight import default_opset, preflight
 
 TF2ONNX_MAX_OPSET = 18  # tf2onnx 1.17 refuses opset 19+ ("not supported yet")
 DTYPES = {"float32": tf.float32, "float64": tf.float64}
@@ -91,7 +91,7 @@ def describe(proto: onnx.ModelProto, path: Path) -> dict:
         t = v.type.tensor_type
         return {"name": v.name, "shape": [d.dim_value if d.HasField("dim_value") else None for d in t.shape.dim],
                 "dtype": onnx.helper.tensor_dtype_to_np_dtype(t.elem_type).name}
-    opset = next(o.version for o in proto.opset_import if o.domain in ("", "ai.onnx"))
+    opset = default_opset(proto)
     return {"inputs": [tensor(v) for v in proto.graph.input], "outputs": [tensor(v) for v in proto.graph.output],
             "opset": opset, "ir_version": proto.ir_version, "producer": f"{proto.producer_name} {proto.producer_version}",
             "sha256": sha256_file(path)}

@@ -42,17 +42,25 @@ class ReportConfig:
         require(self.latency_windows >= 1, f"{key}.latency_windows", "must be at least 1")
 
 
+NONFINITE = -1
+
+
+def predicted_classes(probs: np.ndarray) -> np.ndarray:
+    """The argmax class per window, or ``NONFINITE`` where the output has NaN/Inf."""
+    finite = np.isfinite(probs).all(axis=1)
+    return np.where(finite, np.nan_to_num(probs, nan=-1.0).argmax(axis=1), NONFINITE)
+
+
 def quality(probs: np.ndarray, y: np.ndarray, classes: int) -> dict:
     """Accuracy, macro-F1 and the count of windows with NaN/Inf outputs of one backend."""
-    finite = np.isfinite(probs).all(axis=1)
-    pred = np.where(finite, np.nan_to_num(probs, nan=-1.0).argmax(axis=1), -1)
+    pred = predicted_classes(probs)
     f1s = []
     for k in range(classes):
         tp = np.sum((pred == k) & (y == k))
         denom = np.sum(pred == k) + np.sum(y == k)
         f1s.append(2 * tp / denom if denom else 0.0)
     return {"accuracy": round(float(np.mean(pred == y)), 6), "macro_f1": round(float(np.mean(f1s)), 6),
-            "nonfinite_outputs": int((~finite).sum())}
+            "nonfinite_outputs": int((pred == NONFINITE).sum())}
 
 
 def compare(ref: np.ndarray, other: np.ndarray, tol: ToleranceConfig, listed: int) -> dict:

@@ -57,10 +57,15 @@ def probe_limits() -> dict:
     return {"max_opset": max_opset, "max_ir_version": max_ir, "input_types": input_types}
 
 
+def default_opset(proto: onnx.ModelProto) -> int:
+    """The model's opset of the default ONNX domain (0 if it imports none)."""
+    return next((o.version for o in proto.opset_import if o.domain in ("", "ai.onnx")), 0)
+
+
 def preflight(proto: onnx.ModelProto, output_name: str, limits: dict) -> None:
     """Raise a :class:`ModelError` saying what is wrong, why, and what to change, if BrainFlow cannot run ``proto``."""
     why = "BrainFlow's bundled onnxruntime"
-    opset = next((o.version for o in proto.opset_import if o.domain in ("", "ai.onnx")), 0)
+    opset = default_opset(proto)
     if opset > limits["max_opset"]:
         raise ModelError(f"opset {opset} is above {limits['max_opset']}, the highest {why} loads (probed); "
                          f"set convert.opset <= {limits['max_opset']}")

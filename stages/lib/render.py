@@ -12,12 +12,14 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from stages.lib.atomic import atomic_output  # noqa: E402
+from stages.lib.parity import NONFINITE, predicted_classes  # noqa: E402
 
 
 def confusion_rows(y: np.ndarray, probs: np.ndarray, classes: list[str]) -> list[dict]:
-    """Rows for DVC's ``confusion`` template: one {actual, predicted} per window."""
-    pred = np.nan_to_num(probs, nan=-1.0).argmax(axis=1)
-    return [{"actual": classes[a], "predicted": classes[p]} for a, p in zip(y.tolist(), pred.tolist())]
+    """Rows for DVC's ``confusion`` template: one {actual, predicted} per window ("nonfinite" for NaN/Inf)."""
+    pred = predicted_classes(probs)
+    return [{"actual": classes[a], "predicted": classes[p] if p != NONFINITE else "nonfinite"}
+            for a, p in zip(y.tolist(), pred.tolist())]
 
 
 def diff_histogram(path: Path, per_window: dict[str, np.ndarray], atol: float) -> None:
