@@ -17,12 +17,12 @@ def main() -> None:
     cfg = load_section("data", DataConfig)
     with atomic_output(RECORDINGS) as tmp:
         recordings = build_recordings(cfg, tmp)
-        ws, removed = window_recordings(recordings, cfg)
+        ws, stats = window_recordings(recordings, cfg)
     save_windows(WINDOWS, ws)
     counts = split_counts(ws)
-    write_json(METRICS, {"windows": {s: sum(c.values()) for s, c in counts.items()}, **removed, "per_class": counts})
+    write_json(METRICS, {"windows": {s: sum(c.values()) for s, c in counts.items()}, **stats, "per_class": counts})
     log.info("%d recordings, %d windows (%s)", len(recordings), len(ws.y),
-             ", ".join(f"{s} {sum(c.values())}" for s, c in counts.items()))
+             ", ".join(f"{s} {sum(c.values())} from {stats['events'][s]} events" for s, c in counts.items()))
 
 
 if __name__ == "__main__":

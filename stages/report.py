@@ -13,7 +13,7 @@ from stages.lib.config import load_section  # noqa: E402
 from stages.lib.errors import ParityError  # noqa: E402
 from stages.lib.digest import sha256_array, sha256_file  # noqa: E402
 from stages.lib.inference import open_backend, run_windows  # noqa: E402
-from stages.lib.parity import ReportConfig, compare, gate_failures, quality  # noqa: E402
+from stages.lib.parity import ReportConfig, chance_levels, compare, gate_failures, quality  # noqa: E402
 from stages.lib.provenance import provenance  # noqa: E402
 from stages.lib.render import confusion_rows, diff_histogram, markdown_report  # noqa: E402
 from stages.lib.windows import load_windows  # noqa: E402
@@ -47,6 +47,7 @@ def main() -> None:
                 for a, b in itertools.combinations(cfg.backends, 2)}
     pairs = {name: c["stats"] for name, c in compared.items()}
     parity = {"test_windows": int(len(y)), "passed": all(s["passed"] for s in pairs.values()),
+              "chance": chance_levels(y, len(ws.classes)),
               "backends": {n: quality(p, y, len(ws.classes)) for n, p in probs.items()}, "pairs": pairs}
     details = {"reference": cfg.backends[0],
                "first_disagreements": {n: c["first_disagreements"] for n, c in compared.items()},
@@ -59,7 +60,11 @@ def main() -> None:
         write_json(CONFUSION_DIR / f"{name}.json", confusion_rows(y, p, ws.classes))
     diff_histogram(HISTOGRAM, {n: c["per_window_max_abs"] for n, c in compared.items()}, tol.atol)
     write_text(REPORT, markdown_report(parity, details, vars(tol)))
-    log.info("accuracy %s", ", ".join(f"{n} {q['accuracy']:.4f}" for n, q in parity["backends"].items()))
+    log.info("accuracy %s (majority class %.4f); balanced accuracy %s (chance %.4f)",
+             ", ".join(f"{n} {q['accuracy']:.4f}" for n, q in parity["backends"].items()),
+             parity["chance"]["majority_accuracy"],
+             ", ".join(f"{n} {q['balanced_accuracy']:.4f}" for n, q in parity["backends"].items()),
+             parity["chance"]["balanced_accuracy"])
 
     failures = gate_failures(pairs, tol)
     if failures:

@@ -28,6 +28,14 @@ def test_params_yaml_is_the_committed_composition_of_conf(tmp_path):
         "params.yaml differs from conf/; run: python -m stages.compose_params"
 
 
+@pytest.mark.parametrize("overrides,model", [(["data=eegmmidb_s001"], "eegnet"),
+                                             (["data=eegmmidb_s001", "model=cnn"], "cnn"),
+                                             (["data=eye_state"], "cnn")])
+def test_a_data_config_may_choose_the_model_but_the_command_line_wins(tmp_path, overrides, model):
+    compose(tmp_path / "params.yaml", overrides, ROOT / "conf")
+    assert yaml.safe_load((tmp_path / "params.yaml").read_text())["model"]["name"] == model
+
+
 @pytest.mark.parametrize("section", SECTIONS)
 def test_every_committed_section_validates(section):
     load_section(section, SECTIONS[section], ROOT / "params.yaml")

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from stages.lib.config import parse
-from stages.lib.dataset import DataConfig, build_recordings, window_recordings
-from stages.lib.errors import DataError
+from stages.lib.dataset import DataConfig, WindowConfig, build_recordings, window_recordings
+from stages.lib.errors import ConfigError, DataError
 from stages.lib.recordings import Recording, board_layout, cut_windows, read_brainflow_file, write_brainflow_file
 from stages.lib.simulate import SimulationConfig, simulate_recordings
 
@@ -66,10 +66,11 @@ def test_missing_channel_is_named(tmp_path):
 
 def test_windows_stay_inside_the_epoch_and_the_recording():
     rec = Recording("r", 1, 1, np.arange(2000.0)[None], np.array([100, 1900]), np.array([1, 2]))
-    x, event = cut_windows(rec, length=150, hop=50, offset=0, span=500)
+    x, event, start = cut_windows(rec, length=150, hop=50, offset=0, span=500)
     assert x.shape == (8, 150, 1)
     assert x[0, 0, 0] == 100 and x[-1, -1, 0] == 100 + 499
     assert set(event.tolist()) == {0}  # the second event runs past the end of the recording
+    assert start.tolist() == list(range(100, 451, 50))
 
 
 def test_split_by_subject_never_mixes_a_recording(tmp_path):
@@ -89,6 +90,52 @@ def test_split_by_session(tmp_path):
     ws, _ = window_recordings(build_recordings(cfg, tmp_path), cfg)
     test_names = {ws.recording_names[i] for i in np.unique(ws.recording[ws.split == "test"])}
     assert test_names == {"sub-01_ses-03", "sub-02_ses-03"}
+
+
+def event_split_config(**split) -> DataConfig:
+    return parse(DataConfig, {**SMALL, "window": {"length": 50, "hop": 25, "epoch_seconds": 1.0},
+                              "split": {"by": "event", "val": [4], "test": [5], "cycle": 5, **split}}, "data")
+
+
+def test_split_by_event_keeps_each_event_whole_and_deals_the_events_in_turn():
+    events = 30
+    signal = np.repeat(np.arange(events, dtype=float), 300)[None]  # each sample holds its event's number
+    codes = np.arange(events) % 6 + 1
+    rec = Recording("r", 1, 1, signal, np.arange(events) * 300, codes, np.full(events, 300))
+    ws, stats = window_recordings([rec], event_split_config())
+    event_of = ws.x[:, 0, 0].astype(int)
+    assert all(len(np.unique(w)) == 1 for w in ws.x[..., 0])  # no window spans two events
+    assert set(event_of[ws.split == "test"].tolist()) == set(range(4, events, 5))
+    assert set(event_of[ws.split == "val"].tolist()) == set(range(3, events, 5))
+    assert stats["events"] == {"train": 18, "val": 6, "test": 6}
+
+
+def test_a_negative_offset_moves_the_end_of_an_event_back_too():
+    rec = Recording("r", 1, 1, np.arange(1000.0)[None], np.array([100, 400]), np.array([1, 2]), np.array([300, 300]))
+    x, event, start = cut_windows(rec, length=100, hop=50, offset=-50, span=1000)
+    first_event_last_sample = x[event == 0][-1, -1, 0]
+    assert start[event == 0].tolist() == [50, 100, 150, 200, 250] and first_event_last_sample == 349
+    assert start[event == 1][0] == 350  # the second event's windows begin where the first's stopped
+
+
+def test_windows_reaching_into_an_event_of_another_split_are_refused():
+    markers_only = Recording("r", 1, 1, np.zeros((1, 3000)), np.arange(10) * 300, np.arange(10) % 6 + 1)
+    longer_than_the_gap = {"length": 50, "hop": 25, "epoch_seconds": 1.5}
+    cfg = dataclasses.replace(event_split_config(), window=parse(WindowConfig, longer_than_the_gap, "data.window"))
+    with pytest.raises(DataError, match=r"r: windows of the test and train splits share samples; "
+                                        r"move data.window.offset_seconds toward 0"):
+        window_recordings([markers_only], cfg)
+
+
+@pytest.mark.parametrize("changes,message", [
+    ({"time_blocks": 2}, r"data.time_blocks: must be 1 with split.by=event"),
+    ({"split": {"by": "event", "val": [4], "test": [6], "cycle": 5}},
+     r"with by=event, val and test name event groups 1..5 \(split.cycle\)"),
+])
+def test_event_split_misconfigurations_are_named(changes, message):
+    raw = {**SMALL, "split": {"by": "event", "val": [4], "test": [5], "cycle": 5}, **changes}
+    with pytest.raises(ConfigError, match=message):
+        parse(DataConfig, raw, "data")
 
 
 def test_unknown_event_code_is_named(tmp_path):
@@ -123,7 +170,8 @@ def test_nonfinite_policy(tmp_path):
         window_recordings(recs, small_config())
     full, _ = window_recordings(build_recordings(small_config(), tmp_path / "b"), small_config())
     dropped, removed = window_recordings(recs, small_config(nonfinite="drop"))
-    assert len(dropped.y) == len(full.y) - 1 and removed == {"nonfinite_dropped": 1, "artifacts_rejected": 0}
+    assert len(dropped.y) == len(full.y) - 1
+    assert removed["nonfinite_dropped"] == 1 and removed["artifacts_rejected"] == 0
 
 
 def test_brainflow_playback_board_replays_a_stored_recording(tmp_path):

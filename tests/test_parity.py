@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from stages.lib.parity import ToleranceConfig, compare, gate_failures, quality
+from stages.lib.parity import ToleranceConfig, chance_levels, compare, gate_failures, quality
 
 TOL = ToleranceConfig(atol=1e-5, rtol=1e-3, min_argmax_agreement=1.0)
 
@@ -58,6 +58,14 @@ def test_quality_accuracy_and_macro_f1():
     q = quality(p, y, 2)
     assert q["accuracy"] == 0.75
     assert abs(q["macro_f1"] - np.mean([2 / 3, 0.8])) < 1e-6
+
+
+def test_balanced_accuracy_sees_through_a_majority_guess():
+    y = np.array([0, 0, 0, 1])
+    always_zero = probs([[0.9, 0.1]] * 4)
+    q = quality(always_zero, y, 2)
+    assert q["accuracy"] == 0.75 and q["balanced_accuracy"] == 0.5
+    assert chance_levels(y, 2) == {"balanced_accuracy": 0.5, "majority_accuracy": 0.75}
 
 
 def test_nonfinite_windows_are_neither_correct_nor_a_class_in_the_confusion_plot():

@@ -2,10 +2,10 @@
 
 import numpy as np
 import pytest
-import yaml
 
 from conftest import ROOT, SHARED_DATA
-from stages.lib.config import parse
+from stages.compose_params import compose
+from stages.lib.config import load_section, parse
 from stages.lib.dataset import DataConfig, build_recordings, split_counts, window_recordings
 from stages.lib.errors import DataError
 from stages.lib.readers import RawRecording, read_brainflow, read_csv, read_edf, resample
@@ -95,7 +95,8 @@ def test_shipped_real_data_configs_window_every_class_in_every_split(name, needs
     if not needs.exists():
         pytest.skip(f"real recordings not found at {needs.parent}")
     monkeypatch.chdir(ROOT)
-    cfg = parse(DataConfig, yaml.safe_load((ROOT / "conf/data" / f"{name}.yaml").read_text()), "data")
+    compose(tmp_path / "params.yaml", [f"data={name}"])
+    cfg = load_section("data", DataConfig, tmp_path / "params.yaml")
     ws, _ = window_recordings(build_recordings(cfg, tmp_path), cfg)
     counts = split_counts(ws)
     assert all(n > 0 for split in counts.values() for n in split.values()), counts

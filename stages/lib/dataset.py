@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import logging
 from dataclasses import dataclass, field
@@ -38,14 +39,26 @@ class WindowConfig:
 
 @dataclass(frozen=True)
 class SplitConfig:
-    by: Literal["subject", "session", "block"] = "subject"
+    """Which recordings (or events) are held out.
+
+    ``by: event`` deals each recording's events, in time order, into ``cycle`` groups numbered
+    1..cycle (event 1 to group 1, event cycle+1 to group 1 again); ``val`` and ``test`` name groups.
+    Every window stays with its event, so no sample is shared between splits.
+    """
+
+    by: Literal["subject", "session", "block", "event"] = "subject"
     val: list[int] = field(default_factory=list)
     test: list[int] = field(default_factory=list)
+    cycle: int = 5
 
     def check(self, key: str) -> None:
         require(bool(self.test), f"{key}.test", f"must name at least one {self.by} to hold out")
         require(bool(self.val), f"{key}.val", f"must name at least one {self.by} for validation")
         require(not set(self.val) & set(self.test), key, "val and test must not share a " + self.by)
+        if self.by == "event":
+            require(self.cycle >= 3, f"{key}.cycle", "must be at least 3 (train, val and test groups)")
+            require(set(self.val + self.test) <= set(range(1, self.cycle + 1)), key,
+                    f"with by=event, val and test name event groups 1..{self.cycle} (split.cycle)")
 
 
 @dataclass(frozen=True)
@@ -101,6 +114,8 @@ class DataConfig:
         require((self.reject_peak_to_peak_uv or 1) > 0, f"{key}.reject_peak_to_peak_uv", "must be positive or null")
         require(self.split.by != "block" or self.time_blocks > 1, f"{key}.split.by",
                 "'block' needs data.time_blocks > 1")
+        require(self.split.by != "event" or self.time_blocks == 1, f"{key}.time_blocks",
+                "must be 1 with split.by=event: block edges would cut events into false onsets")
         if self.source != "simulated":
             require(bool(self.files), f"{key}.files", f"must list the {self.source} recordings to read")
         if self.source == "csv":
@@ -167,12 +182,13 @@ def simulate_to_files(cfg: DataConfig, out_dir: Path) -> list[Recording]:
 def window_recordings(recordings: list[Recording], cfg: DataConfig) -> tuple[WindowSet, dict]:
     """Cut labelled windows from every recording and assign each recording to one split.
 
-    Also returns how many windows were dropped for NaN/Inf samples and rejected as artifacts.
+    Also returns how many windows were dropped for NaN/Inf samples and rejected as artifacts, and
+    how many events gave windows to each split.
     """
     classes = cfg.classes
     fs = cfg.sampling_rate
     w = cfg.window
-    xs, ys, splits, rec_idx, dropped, rejected = [], [], [], [], 0, 0
+    xs, ys, splits, rec_idx, events, dropped, rejected = [], [], [], [], set(), 0, 0
     for i, rec in enumerate(recordings):
         kept = ~np.isin(rec.codes.astype(str), cfg.ignored_events)
         rec = dataclasses.replace(rec, onsets=rec.onsets[kept], codes=rec.codes[kept],
@@ -183,8 +199,8 @@ def window_recordings(recordings: list[Recording], cfg: DataConfig) -> tuple[Win
         if unknown:
             raise DataError(f"{rec.name}: event code {unknown[0]} is not in data.events; map it to a class "
                             "or list it in data.ignored_events")
-        x, event = cut_windows(rec, w.length, w.hop, int(round(w.offset_seconds * fs)),
-                               int(round(w.epoch_seconds * fs)))
+        x, event, start = cut_windows(rec, w.length, w.hop, int(round(w.offset_seconds * fs)),
+                                      int(round(w.epoch_seconds * fs)))
         y = np.array([classes.index(cfg.events[str(c)]) for c in rec.codes[event]], dtype=np.int64)
         finite = np.isfinite(x).all(axis=(1, 2))
         if not finite.all():
@@ -192,15 +208,17 @@ def window_recordings(recordings: list[Recording], cfg: DataConfig) -> tuple[Win
                 raise DataError(f"{rec.name}: {int((~finite).sum())} windows contain NaN/Inf samples; "
                                 "clean the recording or set data.nonfinite=drop")
             dropped += int((~finite).sum())
-            x, y = x[finite], y[finite]
+            x, y, event, start = x[finite], y[finite], event[finite], start[finite]
         if cfg.reject_peak_to_peak_uv is not None:
             clean = np.ptp(x, axis=1).max(axis=1) <= cfg.reject_peak_to_peak_uv
             rejected += int((~clean).sum())
-            x, y = x[clean], y[clean]
+            x, y, event, start = x[clean], y[clean], event[clean], start[clean]
         xs.append(x)
         ys.append(y)
-        splits.append(np.full(len(y), _split_of(rec, cfg.split)))
+        splits.append(_splits_of(rec, event, cfg.split))
+        _check_no_shared_samples(rec, start, w.length, splits[-1])
         rec_idx.append(np.full(len(y), i))
+        events.update((s, (i, e)) for s, e in zip(splits[-1].tolist(), event.tolist()))
     if dropped:
         log.warning("dropped %d windows with NaN/Inf samples (data.nonfinite=drop)", dropped)
     if rejected:
@@ -209,12 +227,31 @@ def window_recordings(recordings: list[Recording], cfg: DataConfig) -> tuple[Win
     ws = WindowSet(np.concatenate(xs), np.concatenate(ys), np.concatenate(splits), np.concatenate(rec_idx),
                    fs, list(cfg.channels), classes, [r.name for r in recordings])
     _check_every_class_in_every_split(ws)
-    return ws, {"nonfinite_dropped": dropped, "artifacts_rejected": rejected}
+    per_split = {split: sum(s == split for s, _ in events) for split in SPLITS}
+    return ws, {"nonfinite_dropped": dropped, "artifacts_rejected": rejected, "events": per_split}
 
 
-def _split_of(rec: Recording, split: SplitConfig) -> str:
-    group = {"subject": rec.subject, "session": rec.session, "block": rec.block}[split.by]
-    return "test" if group in split.test else "val" if group in split.val else "train"
+def _splits_of(rec: Recording, event: np.ndarray, split: SplitConfig) -> np.ndarray:
+    """The split of each window, given the index of the event it was cut from."""
+    if split.by == "event":
+        group = event % split.cycle + 1
+    else:
+        group = np.full(len(event), {"subject": rec.subject, "session": rec.session, "block": rec.block}[split.by])
+    return np.where(np.isin(group, split.test), "test", np.where(np.isin(group, split.val), "val", "train"))
+
+
+def _check_no_shared_samples(rec: Recording, start: np.ndarray, length: int, split: np.ndarray) -> None:
+    """Refuse windows of different splits that overlap, which would leak test samples into training."""
+    covered = {}
+    for name in np.unique(split):
+        mask = np.zeros(rec.signal.shape[1] + 1, dtype=np.int64)
+        np.add.at(mask, start[split == name], 1)
+        np.add.at(mask, start[split == name] + length, -1)
+        covered[name] = np.cumsum(mask)[:-1] > 0
+    for a, b in itertools.combinations(sorted(covered), 2):
+        if np.any(covered[a] & covered[b]):
+            raise DataError(f"{rec.name}: windows of the {a} and {b} splits share samples; move "
+                            "data.window.offset_seconds toward 0 or shorten data.window.epoch_seconds")
 
 
 def _check_every_class_in_every_split(ws: WindowSet) -> None:

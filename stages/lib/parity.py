@@ -52,15 +52,24 @@ def predicted_classes(probs: np.ndarray) -> np.ndarray:
 
 
 def quality(probs: np.ndarray, y: np.ndarray, classes: int) -> dict:
-    """Accuracy, macro-F1 and the count of windows with NaN/Inf outputs of one backend."""
+    """Accuracy, balanced accuracy (mean recall over the classes present), macro-F1, and the count of
+    windows with NaN/Inf outputs of one backend."""
     pred = predicted_classes(probs)
-    f1s = []
+    f1s, recalls = [], []
     for k in range(classes):
         tp = np.sum((pred == k) & (y == k))
         denom = np.sum(pred == k) + np.sum(y == k)
         f1s.append(2 * tp / denom if denom else 0.0)
-    return {"accuracy": round(float(np.mean(pred == y)), 6), "macro_f1": round(float(np.mean(f1s)), 6),
-            "nonfinite_outputs": int((pred == NONFINITE).sum())}
+        if np.any(y == k):
+            recalls.append(tp / np.sum(y == k))
+    return {"accuracy": round(float(np.mean(pred == y)), 6), "balanced_accuracy": round(float(np.mean(recalls)), 6),
+            "macro_f1": round(float(np.mean(f1s)), 6), "nonfinite_outputs": int((pred == NONFINITE).sum())}
+
+
+def chance_levels(y: np.ndarray, classes: int) -> dict:
+    """What guessing scores: balanced accuracy 1/K for any guess, accuracy of always the majority class."""
+    return {"balanced_accuracy": round(1 / classes, 6),
+            "majority_accuracy": round(float(np.bincount(y, minlength=classes).max() / len(y)), 6)}
 
 
 def compare(ref: np.ndarray, other: np.ndarray, tol: ToleranceConfig, listed: int) -> dict:

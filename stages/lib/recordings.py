@@ -74,25 +74,28 @@ def events_from_markers(markers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return onsets, np.rint(markers[onsets]).astype(np.int64)
 
 
-def cut_windows(rec: Recording, length: int, hop: int, offset: int, span: int) -> tuple[np.ndarray, np.ndarray]:
+def cut_windows(rec: Recording, length: int, hop: int, offset: int,
+                span: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Windows of ``length`` samples every ``hop`` samples within ``[onset+offset, onset+offset+span)``.
 
-    Returns windows (n, length, channels) and, per window, the index of the event it came from.
-    Windows that would run past the end of the event (where its duration is known) or of the
-    recording are not cut.
+    Returns windows (n, length, channels) and, per window, the index of the event it came from and
+    its first sample. Windows that would run past the end of the recording are not cut, nor, where
+    the event's duration is known, past its end. A negative ``offset`` moves that end back as well,
+    so that an event's windows stop where the next event's windows may begin.
     """
-    windows, events = [], []
+    windows, events, starts = [], [], []
     n = rec.signal.shape[1]
     for i, onset in enumerate(rec.onsets):
         first = onset + offset
-        end = first + span if rec.durations is None else min(first + span, onset + rec.durations[i])
+        end = first + span if rec.durations is None else min(first + span, onset + rec.durations[i] + min(offset, 0))
         for start in range(first, end - length + 1, hop):
             if 0 <= start and start + length <= n:
                 windows.append(rec.signal[:, start:start + length].T)
                 events.append(i)
+                starts.append(start)
     if not windows:
-        return np.empty((0, length, rec.signal.shape[0])), np.empty(0, dtype=np.int64)
-    return np.stack(windows), np.asarray(events)
+        return np.empty((0, length, rec.signal.shape[0])), np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    return np.stack(windows), np.asarray(events), np.asarray(starts)
 
 
 def split_in_time(rec: Recording, blocks: int) -> list[Recording]:
