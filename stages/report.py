@@ -35,6 +35,7 @@ def main() -> None:
     cfg = load_section("report", ReportConfig)
     ws = load_windows(FILTERED)
     x, y = ws.part("test")
+    event = ws.event[ws.split == "test"]
     info = json.loads(MODEL_INFO.read_text())
     probs, latency = {}, {}
     for name in cfg.backends:
@@ -48,7 +49,7 @@ def main() -> None:
     pairs = {name: c["stats"] for name, c in compared.items()}
     parity = {"test_windows": int(len(y)), "passed": all(s["passed"] for s in pairs.values()),
               "chance": chance_levels(y, len(ws.classes)),
-              "backends": {n: quality(p, y, len(ws.classes)) for n, p in probs.items()}, "pairs": pairs}
+              "backends": {n: quality(p, y, len(ws.classes), event) for n, p in probs.items()}, "pairs": pairs}
     details = {"reference": cfg.backends[0],
                "first_disagreements": {n: c["first_disagreements"] for n, c in compared.items()},
                "provenance": provenance(info, sha256_file(ONNX), sha256_array(x), json.loads(TRAIN_METRICS.read_text()))}
@@ -60,11 +61,11 @@ def main() -> None:
         write_json(CONFUSION_DIR / f"{name}.json", confusion_rows(y, p, ws.classes))
     diff_histogram(HISTOGRAM, {n: c["per_window_max_abs"] for n, c in compared.items()}, tol.atol)
     write_text(REPORT, markdown_report(parity, details, vars(tol)))
-    log.info("accuracy %s (majority class %.4f); balanced accuracy %s (chance %.4f)",
-             ", ".join(f"{n} {q['accuracy']:.4f}" for n, q in parity["backends"].items()),
-             parity["chance"]["majority_accuracy"],
-             ", ".join(f"{n} {q['balanced_accuracy']:.4f}" for n, q in parity["backends"].items()),
-             parity["chance"]["balanced_accuracy"])
+    for name, q in parity["backends"].items():
+        log.info("%-15s accuracy %.4f, balanced %.4f, events %d/%d", name, q["accuracy"], q["balanced_accuracy"],
+                 round(q["event_accuracy"] * q["events"]), q["events"])
+    log.info("chance: balanced accuracy %.4f, majority class %.4f", parity["chance"]["balanced_accuracy"],
+             parity["chance"]["majority_accuracy"])
 
     failures = gate_failures(pairs, tol)
     if failures:

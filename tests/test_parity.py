@@ -60,6 +60,15 @@ def test_quality_accuracy_and_macro_f1():
     assert abs(q["macro_f1"] - np.mean([2 / 3, 0.8])) < 1e-6
 
 
+def test_event_accuracy_decides_each_event_by_the_mean_probability_of_its_windows():
+    y = np.array([0, 0, 0, 1, 1])
+    event = np.array([7, 7, 7, 9, 9])
+    p = probs([[0.9, 0.1], [0.4, 0.6], [0.45, 0.55], [0.6, 0.4], [0.1, 0.9]])
+    q = quality(p, y, 2, event)
+    assert q["accuracy"] == 0.4  # window by window, most are wrong
+    assert q["events"] == 2 and q["event_accuracy"] == 1.0  # means 0.583 and 0.65 pick the right classes
+
+
 def test_balanced_accuracy_sees_through_a_majority_guess():
     y = np.array([0, 0, 0, 1])
     always_zero = probs([[0.9, 0.1]] * 4)

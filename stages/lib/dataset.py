@@ -188,7 +188,8 @@ def window_recordings(recordings: list[Recording], cfg: DataConfig) -> tuple[Win
     classes = cfg.classes
     fs = cfg.sampling_rate
     w = cfg.window
-    xs, ys, splits, rec_idx, events, dropped, rejected = [], [], [], [], set(), 0, 0
+    xs, ys, splits, rec_idx, event_ids, dropped, rejected = [], [], [], [], [], 0, 0
+    numbered = 0
     for i, rec in enumerate(recordings):
         kept = ~np.isin(rec.codes.astype(str), cfg.ignored_events)
         rec = dataclasses.replace(rec, onsets=rec.onsets[kept], codes=rec.codes[kept],
@@ -218,16 +219,17 @@ def window_recordings(recordings: list[Recording], cfg: DataConfig) -> tuple[Win
         splits.append(_splits_of(rec, event, cfg.split))
         _check_no_shared_samples(rec, start, w.length, splits[-1])
         rec_idx.append(np.full(len(y), i))
-        events.update((s, (i, e)) for s, e in zip(splits[-1].tolist(), event.tolist()))
+        event_ids.append(numbered + event)
+        numbered += rec.onsets.size
     if dropped:
         log.warning("dropped %d windows with NaN/Inf samples (data.nonfinite=drop)", dropped)
     if rejected:
         log.warning("rejected %d windows over %g µV peak to peak (data.reject_peak_to_peak_uv)", rejected,
                     cfg.reject_peak_to_peak_uv)
     ws = WindowSet(np.concatenate(xs), np.concatenate(ys), np.concatenate(splits), np.concatenate(rec_idx),
-                   fs, list(cfg.channels), classes, [r.name for r in recordings])
+                   np.concatenate(event_ids), fs, list(cfg.channels), classes, [r.name for r in recordings])
     _check_every_class_in_every_split(ws)
-    per_split = {split: sum(s == split for s, _ in events) for split in SPLITS}
+    per_split = {split: len(np.unique(ws.event[ws.split == split])) for split in SPLITS}
     return ws, {"nonfinite_dropped": dropped, "artifacts_rejected": rejected, "events": per_split}
 
 

@@ -51,9 +51,22 @@ def predicted_classes(probs: np.ndarray) -> np.ndarray:
     return np.where(finite, np.nan_to_num(probs, nan=-1.0).argmax(axis=1), NONFINITE)
 
 
-def quality(probs: np.ndarray, y: np.ndarray, classes: int) -> dict:
+def quality(probs: np.ndarray, y: np.ndarray, classes: int, event: np.ndarray | None = None) -> dict:
     """Accuracy, balanced accuracy (mean recall over the classes present), macro-F1, and the count of
-    windows with NaN/Inf outputs of one backend."""
+    windows with NaN/Inf outputs of one backend; given each window's ``event``, also the accuracy per
+    event (trial), deciding each by the mean probability of its windows."""
+    scores = _window_quality(probs, y, classes)
+    if event is not None:
+        ids, first, index = np.unique(event, return_index=True, return_inverse=True)
+        mean = np.zeros((len(ids), probs.shape[1]))
+        np.add.at(mean, index, probs)
+        mean /= np.bincount(index)[:, None]
+        scores["events"] = int(len(ids))
+        scores["event_accuracy"] = round(float(np.mean(predicted_classes(mean) == y[first])), 6)
+    return scores
+
+
+def _window_quality(probs: np.ndarray, y: np.ndarray, classes: int) -> dict:
     pred = predicted_classes(probs)
     f1s, recalls = [], []
     for k in range(classes):

@@ -51,14 +51,15 @@ def markdown_report(parity: dict, details: dict, tolerance: dict) -> str:
              f"Reference for relative errors: `{details['reference']}`. An element fails only when it exceeds "
              f"both atol {tolerance['atol']:g} and rtol {tolerance['rtol']:g}; argmax agreement must be at least "
              f"{tolerance['min_argmax_agreement']:g}.", "",
-             "## Backends", "", "| backend | accuracy | balanced accuracy | macro-F1 | NaN/Inf outputs |",
-             "|---|---|---|---|---|"]
+             "## Backends", "", "| backend | accuracy | balanced accuracy | macro-F1 | event accuracy (events) "
+             "| NaN/Inf outputs |", "|---|---|---|---|---|---|"]
     for name, q in parity["backends"].items():
         lines.append(f"| {name} | {q['accuracy']:.4f} | {q['balanced_accuracy']:.4f} | {q['macro_f1']:.4f} | "
-                     f"{q['nonfinite_outputs']} |")
+                     f"{q['event_accuracy']:.4f} ({q['events']}) | {q['nonfinite_outputs']} |")
     chance = parity["chance"]
     lines += ["", f"Chance: balanced accuracy {chance['balanced_accuracy']:.4f} (any guess); accuracy "
-                  f"{chance['majority_accuracy']:.4f} (always the most frequent test class)."]
+                  f"{chance['majority_accuracy']:.4f} (always the most frequent test class). Event accuracy "
+                  "decides each event (trial) by the mean probability of its windows."]
     lines += ["", "## Pairs", "",
               "| pair | verdict | max abs | mean abs | p99 abs | max rel | mean rel | p99 rel | argmax agreement "
               "| first disagreeing windows |", "|---|---|---|---|---|---|---|---|---|---|"]

@@ -17,14 +17,16 @@ SPLITS = ("train", "val", "test")
 class WindowSet:
     """Windows ``x`` of shape (n, samples, channels) with integer labels ``y``.
 
-    ``split`` holds "train"/"val"/"test" per window and ``recording`` the index into
-    ``recording_names`` of the recording the window was cut from.
+    ``split`` holds "train"/"val"/"test" per window, ``recording`` the index into
+    ``recording_names`` of the recording the window was cut from, and ``event`` a number for the
+    event (trial) it was cut from, unique within the set.
     """
 
     x: np.ndarray
     y: np.ndarray
     split: np.ndarray
     recording: np.ndarray
+    event: np.ndarray
     sampling_rate: int
     channels: list[str]
     classes: list[str]
@@ -48,6 +50,7 @@ def save_windows(path: str | Path, ws: WindowSet) -> None:
                 y=ws.y.astype(np.int64),
                 split=ws.split.astype("<U5"),
                 recording=ws.recording.astype(np.int64),
+                event=ws.event.astype(np.int64),
                 sampling_rate=np.int64(ws.sampling_rate),
                 channels=np.array(ws.channels, dtype=str),
                 classes=np.array(ws.classes, dtype=str),
@@ -59,7 +62,7 @@ def load_windows(path: str | Path) -> WindowSet:
     try:
         with np.load(path, allow_pickle=False) as z:
             return WindowSet(
-                x=z["x"], y=z["y"], split=z["split"], recording=z["recording"],
+                x=z["x"], y=z["y"], split=z["split"], recording=z["recording"], event=z["event"],
                 sampling_rate=int(z["sampling_rate"]), channels=z["channels"].tolist(),
                 classes=z["classes"].tolist(), recording_names=z["recording_names"].tolist(),
             )
