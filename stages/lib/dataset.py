@@ -180,7 +180,7 @@ def simulate_to_files(cfg: DataConfig, out_dir: Path) -> list[Recording]:
 
 
 def window_recordings(recordings: list[Recording], cfg: DataConfig) -> tuple[WindowSet, dict]:
-    """Cut labelled windows from every recording and assign each recording to one split.
+    """Cut labelled windows from every recording and assign each to a split, by its recording or event.
 
     Also returns how many windows were dropped for NaN/Inf samples and rejected as artifacts, and
     how many events gave windows to each split.
