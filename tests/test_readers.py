@@ -1,12 +1,14 @@
 """Users' recordings: EDF via MNE, CSV and BrainFlow files; resampling; time blocks; the real shared data."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from conftest import ROOT, SHARED_DATA
 from stages.compose_params import compose
 from stages.lib.config import load_section, parse
-from stages.lib.dataset import DataConfig, build_recordings, split_counts, window_recordings
+from stages.lib.dataset import DataConfig, build_recordings, locate, split_counts, window_recordings
 from stages.lib.errors import DataError
 from stages.lib.readers import RawRecording, read_brainflow, read_csv, read_edf, resample
 from stages.lib.recordings import Recording, split_in_time, write_brainflow_file
@@ -108,6 +110,20 @@ def test_missing_file_is_named(tmp_path):
                              "files": [{"path": "no/such.edf"}]}, "data")
     with pytest.raises(DataError, match=r"no/such\.edf: no such file; fix data.files"):
         build_recordings(cfg, tmp_path)
+
+
+def test_paths_outside_the_project_are_found_from_a_temporary_experiment_copy(tmp_path, monkeypatch):
+    workspace, copy = tmp_path / "workspace" / "project", tmp_path / "exps" / "tmp123"
+    recording = tmp_path / "workspace" / "shared" / "r.csv"
+    for folder in (workspace, copy, recording.parent):
+        folder.mkdir(parents=True)
+    recording.write_text("Oz\n1\n")
+    monkeypatch.chdir(copy)
+    monkeypatch.delenv("DVC_ROOT", raising=False)
+    assert not locate("../shared/r.csv").is_file()  # plain runs take paths as they are
+    monkeypatch.setenv("DVC_ROOT", str(workspace))  # as `dvc exp run --temp/--queue` sets it
+    assert locate("../shared/r.csv").resolve() == recording.resolve()
+    assert locate("../shared/absent.csv") == Path("../shared/absent.csv")  # and still names the configured path
 
 
 def test_csv_config_needs_one_event_column_and_a_rate():

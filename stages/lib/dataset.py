@@ -6,6 +6,7 @@ import dataclasses
 import itertools
 import json
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Optional
@@ -141,7 +142,7 @@ def read_files(cfg: DataConfig, out_dir: Path) -> list[Recording]:
     out_dir.mkdir(parents=True, exist_ok=True)
     recordings, manifest = [], []
     for f in cfg.files:
-        path = Path(f.path)
+        path = locate(f.path)
         if not path.is_file():
             raise DataError(f"{path}: no such file; fix data.files (paths are relative to the project root)")
         if cfg.source == "brainflow":
@@ -159,6 +160,21 @@ def read_files(cfg: DataConfig, out_dir: Path) -> list[Recording]:
                          "resampled_to": cfg.sampling_rate, "events": int(raw.onsets.size)})
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return recordings
+
+
+def locate(configured: str) -> Path:
+    """A recording's path, relative to the project root.
+
+    ``dvc exp run --temp`` and ``--queue`` run in a copy of the project elsewhere, where a path
+    reaching outside the project (``../shared/data/...``) finds nothing; there, such a path is taken
+    from the workspace that started the run, which DVC names in ``DVC_ROOT``.
+    """
+    path = Path(configured)
+    workspace = os.environ.get("DVC_ROOT")
+    if path.is_absolute() or path.is_file() or not workspace:
+        return path
+    from_workspace = Path(workspace) / path
+    return from_workspace if from_workspace.is_file() else path
 
 
 def simulate_to_files(cfg: DataConfig, out_dir: Path) -> list[Recording]:
